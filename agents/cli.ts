@@ -2,13 +2,13 @@
 import { CliError, runCli } from './cli/command.ts';
 import { displayCommands } from './cli/display-commands.ts';
 import { desktopCommands } from './cli/desktop-commands.ts';
-import { appCommands } from './cli/app-commands.ts';
 import { runCommands } from './cli/run-commands.ts';
 import { runsCommands } from './cli/runs-commands.ts';
 import { tasksCommands } from './cli/tasks-commands.ts';
 import { modelsCommands } from './cli/models-commands.ts';
+import { serveCommands } from './cli/serve-commands.ts';
 
-const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...appCommands];
+const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

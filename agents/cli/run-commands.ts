@@ -9,7 +9,7 @@ import { AgentRun } from '../run/agent-run.ts';
 import type { ApprovalMode, RunOptions } from '../run/events.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { CliError, optionReader, type Command, type OptionValues } from './command.ts';
-import { asRunEvent, describeProposed, eventJson, formatEvent, type LoggedEvent } from './run-format.ts';
+import { asRunEvent, describeProposed, eventJson, formatEvent, type LoggedEvent } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 import { OperatorConsole } from './terminal-prompts.ts';
 

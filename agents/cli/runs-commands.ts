@@ -1,6 +1,6 @@
 // deskpilot runs list | show: what the run database holds, as a table and readable steps, or JSON lines.
 import { CliError, type Command } from './command.ts';
-import { asRunEvent, eventJson, formatEvent, runHeader, runsTable, stepsOf } from './run-format.ts';
+import { asRunEvent, eventJson, formatEvent, runHeader, runsTable, stepsOf } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);

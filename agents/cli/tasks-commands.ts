@@ -6,7 +6,7 @@ import type { AdapterName } from '../models/providers.ts';
 import type { ApprovalMode, RunOptions } from '../run/events.ts';
 import { findTaskFiles, loadTask, runTask, scriptPathFor, summarize, unattended, type PlannerSetup, type TaskOperator, type TaskResult } from '../tasks/run-task.ts';
 import { CliError, optionReader, type Command, type OptionValues } from './command.ts';
-import { describeProposed } from './run-format.ts';
+import { describeProposed } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 import { OperatorConsole } from './terminal-prompts.ts';
 

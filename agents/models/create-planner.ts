@@ -2,6 +2,7 @@
 // options into a Planner, for `deskpilot run`, `deskpilot tasks run` and the app.
 import { OpenAIChatPlanner } from './openai-chat.ts';
 import { OpenAIResponsesPlanner } from './openai-responses.ts';
+import type { Size } from '../desktop/geometry.ts';
 import type { Planner } from './planner.ts';
 import { findPreset, PROVIDER_PRESETS, type AdapterName, type ProviderPreset } from './providers.ts';
 import { ScriptedPlanner } from './scripted.ts';
@@ -18,6 +19,8 @@ export interface PlannerRequest {
   toolChoice?: boolean;
   stream?: boolean;
   timeoutMs?: number;
+  /** The screenshot sizes to pick from (agents/desktop/geometry); each adapter has its own default. */
+  scaleTargets?: readonly Size[];
   env?: Record<string, string | undefined>;
 }
 
@@ -64,7 +67,7 @@ export async function createPlanner(req: PlannerRequest): Promise<PlannerChoice>
   const apiKey = req.apiKey ?? (preset.keyEnv ? env[preset.keyEnv] || undefined : undefined) ?? preset.placeholderKey;
   if (!apiKey) throw new ProviderError(`the ${preset.label} provider needs an API key: set ${preset.keyEnv ?? 'OPENAI_API_KEY'} (or pass --api-key KEY)`);
   const model = req.model ?? preset.model;
-  const common = { apiKey, ...(baseURL ? { baseURL } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}) };
+  const common = { apiKey, ...(baseURL ? { baseURL } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.scaleTargets ? { scaleTargets: req.scaleTargets } : {}) };
   const chat = {
     ...(req.imagesPerRequest ?? preset.chat?.imagesPerRequest ? { imagesPerRequest: req.imagesPerRequest ?? preset.chat?.imagesPerRequest } : {}),
     ...(req.stream ?? preset.chat?.stream ? { stream: true } : {}),

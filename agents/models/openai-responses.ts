@@ -23,6 +23,8 @@ export interface OpenAIResponsesOptions {
   /** `computer_use_preview` sends the display size; the newer `computer` tool is just {type:'computer'}. */
   toolType?: 'computer_use_preview' | 'computer';
   environment?: ComputerEnvironment;
+  /** Screenshot sizes to pick from; default COMPACT_TARGETS. */
+  scaleTargets?: readonly Size[];
   /** Per HTTP attempt. */
   timeoutMs?: number;
   /** SDK retries after the first attempt. */
@@ -57,7 +59,7 @@ export class OpenAIResponsesPlanner implements Planner {
 
   imageSizeFor(screen: Size): Size {
     // Within 765 image tokens a step (1280x800 as is would cost 1,105).
-    return targetFor(screen, COMPACT_TARGETS);
+    return targetFor(screen, this.opts.scaleTargets ?? COMPACT_TARGETS);
   }
 
   /** The id the next request chains from (undefined before the first step). */

@@ -1,6 +1,6 @@
 // Content-addressed files (screenshots, large payloads); events hold only their reference.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Common extensions; any short lowercase alphanumeric one is accepted. */
@@ -26,7 +26,12 @@ export class BlobStore {
   put(data: Uint8Array, ext: BlobExt): string {
     const ref = blobRef(data, ext);
     const path = this.path(ref);
-    if (existsSync(path)) return ref;
+    if (existsSync(path)) {
+      // Fresh again: the screenshot retention deletes by age, and this content is in use now.
+      const now = new Date();
+      utimesSync(path, now, now);
+      return ref;
+    }
     const folder = join(this.dir, ref.slice(7, 9));
     mkdirSync(folder, { recursive: true });
     // Write beside the target, then rename: readers see the whole file or none. No fsync, like

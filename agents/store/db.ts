@@ -73,11 +73,13 @@ export interface OpenOptions {
   migrations?: readonly string[];
   /** How long a writer waits for another connection's lock, in ms. */
   busyTimeoutMs?: number;
+  /** A better_sqlite3.node built for another runtime's ABI (Electron's). */
+  nativeBinding?: string;
 }
 
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = new Database(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     db.pragma('journal_mode = WAL');

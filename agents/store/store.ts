@@ -26,6 +26,8 @@ export interface StoreOptions {
   now?: () => number;
   /** Where a throwing subscriber's error goes; by default it is rethrown on a microtask, loud but harmless to the append. */
   onListenerError?: (err: unknown) => void;
+  /** A better_sqlite3.node built for Electron's ABI; plain Node uses the installed one. */
+  nativeBinding?: string;
 }
 
 export const INTERRUPTED_REASON = 'the process stopped while the run was active';
@@ -109,7 +111,7 @@ export class Store {
 
   static open(path: string, opts: StoreOptions = {}): Store {
     if (path === ':memory:' && !opts.blobDir) throw new Error('an in-memory store needs an explicit blobDir');
-    return new Store(openDatabase(path), opts.blobDir ?? join(dirname(path), 'blobs'), opts);
+    return new Store(openDatabase(path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}), opts.blobDir ?? join(dirname(path), 'blobs'), opts);
   }
 
   /** Use Store.open; this is for callers that already hold a migrated database. */

@@ -1,4 +1,4 @@
-// Readable lines for a run's events and for run lists: shared by `deskpilot run` (live) and `runs show`.
+// Readable lines for a run's events and for run lists: shared by `deskpilot run` (live), `runs show` and run exports.
 import type { DesktopAction } from '../desktop/actions.ts';
 import type { AgentAction } from '../models/planner.ts';
 import type { RunEvent } from '../run/events.ts';

@@ -1,0 +1,263 @@
+// The engine behind the contract: every command's handler, for whichever transport carries it
+// (Electron IPC or `deskpilot serve`). Inputs are parsed here, once, with the contract's schemas.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DesktopDriver } from '../desktop/driver.ts';
+import { checkEndpoint } from '../models/endpoint-check.ts';
+import { PROVIDER_PRESETS } from '../models/providers.ts';
+import { isBlobRef } from '../store/blobs.ts';
+import { DB_FILE_NAME } from '../store/paths.ts';
+import { openSharedStore, type SharedStore } from '../store/shared-open.ts';
+import type { StoredEvent } from '../store/types.ts';
+import { commands, isCommandName, type AppEvent, type CommandName, type CommandOutput, type LoggedRunEvent, type Run, type SettingsView } from '../contract.ts';
+import type { z } from 'zod';
+import { CommandError, toCommandError } from './command-error.ts';
+import { pruneScreenshots } from './retention.ts';
+import { exportRun } from './run-export.ts';
+import { RunHost } from './run-host.ts';
+import type { SecretStore } from './secrets.ts';
+import { SettingsFile } from './settings-file.ts';
+
+export { CommandError } from './command-error.ts';
+
+export interface AppServiceOptions {
+  /** settings.json, deskpilot.db and blobs/ live here. */
+  dataDir: string;
+  transport: 'ipc' | 'http';
+  secrets: SecretStore;
+  /** Runs happen on this display unless the settings ask for a sandbox. */
+  display?: string;
+  wrapDriver?: (driver: DesktopDriver) => DesktopDriver;
+  /** A better_sqlite3.node built for Electron's ABI. */
+  sqliteBinding?: string;
+  env?: Record<string, string | undefined>;
+}
+
+type Input<C extends CommandName> = z.output<(typeof commands)[C]['input']>;
+type Handlers = { [C in CommandName]: (input: Input<C>) => Promise<CommandOutput<C>> | CommandOutput<C> };
+
+/** Events after which a run's row (status, outcome) may have changed. */
+const ROW_CHANGES = new Set(['run_started', 'run_paused', 'run_resumed', 'approval_requested', 'approval_decided', 'question_asked', 'question_answered', 'run_finished', 'run_failed', 'run_aborted', 'run_interrupted']);
+
+export class AppService {
+  private readonly listeners = new Set<(e: AppEvent) => void>();
+  private readonly host: RunHost;
+  private readonly unsubscribe: () => void;
+  private closed = false;
+
+  private constructor(
+    private readonly opts: AppServiceOptions,
+    private readonly shared: SharedStore,
+    private readonly settings: SettingsFile,
+    /** Said once at start-up: corrupt settings set aside, runs recovered, screenshots pruned. */
+    readonly warnings: string[],
+  ) {
+    const env = opts.env ?? process.env;
+    this.host = new RunHost({
+      store: shared.store, secrets: opts.secrets, env, ...(opts.display ? { display: opts.display } : {}), ...(opts.wrapDriver ? { wrapDriver: opts.wrapDriver } : {}),
+      onEnded: (runId) => this.emitRun(runId),
+    });
+    this.unsubscribe = shared.store.subscribe((stored) => {
+      const event = stored as unknown as LoggedRunEvent;
+      this.emit({ kind: 'run_event', event });
+      // The loop sets the row's status right after appending the event that changes it.
+      if (ROW_CHANGES.has(event.type)) setImmediate(() => this.emitRun(event.runId));
+    });
+  }
+
+  static async open(opts: AppServiceOptions): Promise<AppService> {
+    const settings = new SettingsFile(join(opts.dataDir, 'settings.json'));
+    const shared = openSharedStore(join(opts.dataDir, DB_FILE_NAME), { runsAgents: true, ...(opts.sqliteBinding ? { nativeBinding: opts.sqliteBinding } : {}) });
+    const warnings = [...settings.warnings];
+    if (shared.recovered.length) warnings.push(`${shared.recovered.length} run(s) left active by a stopped process were marked interrupted`);
+    const pruned = await pruneScreenshots(shared.store, settings.get().keepScreenshotsDays).catch(() => 0);
+    if (pruned) warnings.push(`deleted ${pruned} screenshot(s) older than ${settings.get().keepScreenshotsDays} days`);
+    return new AppService(opts, shared, settings, warnings);
+  }
+
+  get store() {
+    return this.shared.store;
+  }
+
+  onEvent(listener: (e: AppEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Parses the input with the command's schema and runs it; every failure is a CommandError. */
+  async call(command: string, input: unknown): Promise<unknown> {
+    if (!isCommandName(command)) throw new CommandError('unknown_command', `unknown command "${command}"`);
+    if (this.closed) throw new CommandError('failed', 'Deskpilot is shutting down');
+    try {
+      const parsed = commands[command].input.parse(input ?? {});
+      return await (this.handlers[command] as (i: unknown) => unknown)(parsed);
+    } catch (err) {
+      throw toCommandError(err);
+    }
+  }
+
+  /** The file behind a screenshot ref, or undefined for anything that is not one. */
+  blobPath(ref: string): string | undefined {
+    if (!isBlobRef(ref) || !this.store.blobs.has(ref)) return undefined;
+    return this.store.blobPath(ref);
+  }
+
+  pauseAll(): void {
+    this.host.pauseAll();
+  }
+
+  activeRunIds(): string[] {
+    return this.host.ids();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.host.close();
+    this.unsubscribe();
+    this.listeners.clear();
+    this.shared.close();
+  }
+
+  private emit(e: AppEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // One broken subscriber (a closed socket) must not stop the others or the engine.
+      }
+    }
+  }
+
+  private emitRun(runId: string): void {
+    if (this.closed) return;
+    const run = this.store.getRun(runId);
+    if (run) this.emit({ kind: 'run_updated', run });
+  }
+
+  private run(runId: string): Run {
+    const run = this.store.getRun(runId);
+    if (!run) throw new CommandError('not_found', `no run ${runId}`);
+    return run;
+  }
+
+  private active(runId: string) {
+    const run = this.host.get(runId);
+    if (!run) throw new CommandError('conflict', `run ${this.run(runId).id} is not active any more (it is ${this.run(runId).status})`);
+    return run;
+  }
+
+  private settingsView(): SettingsView {
+    const s = this.settings.get();
+    const env = this.opts.env ?? process.env;
+    return {
+      ...s,
+      providers: s.providers.map((p) => {
+        const keyEnv = PROVIDER_PRESETS.find((x) => x.id === p.preset)?.keyEnv;
+        const fromEnv = keyEnv && env[keyEnv] ? keyEnv : undefined;
+        return { ...p, hasKey: this.opts.secrets.has(p.id) || fromEnv !== undefined, ...(fromEnv ? { keyFromEnv: fromEnv } : {}) };
+      }),
+    };
+  }
+
+  private provider(id: string | undefined) {
+    const s = this.settings.get();
+    const wanted = id ?? s.activeProvider;
+    const p = s.providers.find((x) => x.id === wanted);
+    if (!p) throw new CommandError('bad_input', s.providers.length ? `no provider "${wanted}" in Settings` : 'no model provider is set up: add one in Settings');
+    return p;
+  }
+
+  private readonly handlers: Handlers = {
+    'app.info': () => ({
+      version: packageVersion(),
+      transport: this.opts.transport,
+      dataDir: this.opts.dataDir,
+      display: this.opts.display ?? null,
+      presets: PROVIDER_PRESETS.filter((p) => p.adapter !== 'scripted').map(({ id, label, adapter, baseURL, model, notes }) => ({
+        id, label, adapter: adapter as 'openai-responses' | 'openai-chat' | 'ui-tars', ...(baseURL ? { baseURL } : {}), ...(model ? { model } : {}), ...(notes ? { notes } : {}),
+      })),
+      warnings: this.warnings,
+    }),
+    'threads.list': ({ search, limit }) => this.store.listThreads({ ...(search ? { search } : {}), ...(limit ? { limit } : {}) }),
+    'threads.create': ({ title }) => {
+      const thread = this.store.createThread(title);
+      this.emit({ kind: 'threads_changed' });
+      return thread;
+    },
+    'threads.rename': ({ threadId, title }) => {
+      this.store.renameThread(threadId, title);
+      this.emit({ kind: 'threads_changed' });
+      return this.store.getThread(threadId)!;
+    },
+    'threads.delete': ({ threadId }) => {
+      if (this.host.threadBusy(threadId)) throw new CommandError('conflict', 'a run in this thread is still active: abort it first');
+      if (!this.store.deleteThread(threadId)) throw new CommandError('not_found', `no thread ${threadId}`);
+      this.emit({ kind: 'threads_changed' });
+      return { ok: true as const };
+    },
+    'runs.list': ({ threadId, limit }) => this.store.listRuns({ ...(threadId ? { threadId } : {}), ...(limit ? { limit } : {}) }),
+    'runs.get': ({ runId }) => this.run(runId),
+    'runs.events': ({ runId, afterSeq, limit }) => {
+      this.run(runId);
+      const events = this.store.readEvents(runId, afterSeq, limit) as StoredEvent[] as unknown as LoggedRunEvent[];
+      return { events, lastSeq: this.store.lastSeq(runId) };
+    },
+    'runs.start': async ({ task, threadId, providerId, options }) => {
+      if (threadId && !this.store.getThread(threadId)) throw new CommandError('not_found', `no thread ${threadId}`);
+      const run = await this.host.start({ task, ...(threadId ? { threadId } : {}), provider: this.provider(providerId), settings: this.settings.get(), ...(options ? { options } : {}) });
+      if (!threadId) this.emit({ kind: 'threads_changed' });
+      return this.run(run.id);
+    },
+    'runs.control': ({ runId, action }) => {
+      const run = this.active(runId);
+      if (action === 'pause') run.control.pause();
+      else if (action === 'resume') run.control.resume();
+      else run.control.abort('aborted by the operator');
+      return { ok: true as const };
+    },
+    'runs.steer': ({ runId, text }) => {
+      this.active(runId).control.steer(text);
+      return { ok: true as const };
+    },
+    'approvals.decide': ({ runId, actionId, decision }) => {
+      this.active(runId).control.decide(actionId, decision);
+      return { ok: true as const };
+    },
+    'questions.answer': ({ runId, actionId, answer }) => {
+      this.active(runId).control.answer(actionId, answer);
+      return { ok: true as const };
+    },
+    'runs.export': ({ runId, format }) => exportRun(this.store, this.run(runId), format),
+    'settings.get': () => this.settingsView(),
+    'settings.update': (patch) => {
+      this.settings.update(patch);
+      return this.settingsView();
+    },
+    'settings.setKey': ({ providerId, apiKey }) => {
+      this.provider(providerId);
+      this.opts.secrets.set(providerId, apiKey?.trim() || null);
+      return { hasKey: this.opts.secrets.has(providerId) };
+    },
+    'settings.testConnection': async ({ providerId }) => {
+      const provider = this.provider(providerId);
+      const choice = await this.host.planner(provider, this.settings.get());
+      const preset = PROVIDER_PRESETS.find((p) => p.id === provider.preset);
+      const baseURL = provider.baseURL || preset?.baseURL;
+      const model = choice.model ?? provider.model;
+      if (!baseURL || !model || !choice.secret) throw new CommandError('bad_input', `${provider.label} needs a base URL, a model and a key to be tested`);
+      const results = await checkEndpoint({ baseURL, apiKey: choice.secret, model, adapter: provider.adapter, timeoutMs: 20_000 });
+      return { ok: results.every((r) => r.status !== 'failed'), results };
+    },
+  };
+}
+
+let version: string | undefined;
+function packageVersion(): string {
+  try {
+    version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    version = '0.0.0';
+  }
+  return version;
+}

@@ -1,0 +1,75 @@
+// A run exported as one file a person can keep or send: JSON (events + screenshots as data URLs)
+// or a self-contained HTML report that opens anywhere, offline.
+import type { Run } from '../contract.ts';
+import { asRunEvent, formatEvent, localTime, runHeader, stepsOf } from '../run/run-format.ts';
+import { isBlobRef } from '../store/blobs.ts';
+import type { Store } from '../store/store.ts';
+import type { StoredEvent } from '../store/types.ts';
+
+const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', jpg: 'image/jpeg', webp: 'image/webp' };
+
+export interface ExportedFile {
+  filename: string;
+  mime: string;
+  content: string;
+}
+
+function screenshots(store: Store, events: StoredEvent[]): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const e of events) {
+    const ref = e['ref'];
+    if (e.type !== 'screenshot_captured' || !isBlobRef(ref) || urls.has(ref)) continue;
+    const ext = ref.slice(ref.lastIndexOf('.') + 1);
+    try {
+      urls.set(ref, `data:${MIME[ext] ?? 'application/octet-stream'};base64,${store.readBlob(ref).toString('base64')}`);
+    } catch {
+      // Deleted by the retention setting: the report says so where the image would be.
+    }
+  }
+  return urls;
+}
+
+export function exportRun(store: Store, run: Run, format: 'json' | 'html'): ExportedFile {
+  const events = store.readEvents(run.id);
+  const shots = screenshots(store, events);
+  const base = `deskpilot-run-${run.id}`;
+  if (format === 'json') {
+    const content = JSON.stringify({ format: 'deskpilot-run', version: 1, run, events, screenshots: Object.fromEntries(shots) }, null, 1);
+    return { filename: `${base}.json`, mime: 'application/json', content };
+  }
+  return { filename: `${base}.html`, mime: 'text/html', content: htmlReport(run, events, shots) };
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function htmlReport(run: Run, events: StoredEvent[], shots: Map<string, string>): string {
+  const header = runHeader(run, stepsOf(events)).map((l) => `<div>${escape(l)}</div>`).join('\n');
+  const body: string[] = [];
+  for (const stored of events) {
+    const e = asRunEvent(stored);
+    if (e.type === 'step_started') body.push(`<h2>Step ${e.step} <small>${escape(localTime(e.at))}</small></h2>`);
+    if (e.type === 'screenshot_captured') {
+      const url = shots.get(e.ref);
+      body.push(url ? `<img alt="screen at step ${e.step}" src="${url}" width="${e.image.width}" height="${e.image.height}">` : `<p class="gone">screenshot ${escape(e.ref)} was deleted</p>`);
+    }
+    const lines = formatEvent(e).filter((l) => e.type !== 'step_started' || !/^step \d+$/.test(l));
+    if (lines.length) body.push(`<pre class="${escape(e.type)}">${escape(lines.join('\n'))}</pre>`);
+  }
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<title>Deskpilot run ${escape(run.id)}: ${escape(run.task.slice(0, 80))}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1d2330}
+header{background:#f3f5f9;border-radius:8px;padding:1em;font-family:ui-monospace,monospace;white-space:pre-wrap}
+img{max-width:100%;height:auto;border:1px solid #ccd;border-radius:4px}
+pre{white-space:pre-wrap;margin:.3em 0}.model_error,.action_failed,.run_failed{color:#b00020}
+h2{border-top:1px solid #dde;padding-top:.6em;margin-top:1.4em}h2 small{color:#667;font-weight:normal}.gone{color:#667}
+</style></head><body>
+<h1>Deskpilot run</h1>
+<header>${header}</header>
+${body.join('\n')}
+<footer><p>Exported ${escape(localTime(Date.now()))}; ${events.length} events.</p></footer>
+</body></html>
+`;
+}

@@ -1,0 +1,157 @@
+// The runs the app has in flight: each gets a planner from the settings, a driver on its display
+// (the user's own, a fixed one, or a fresh sandbox), and is cleaned up when it ends.
+import { startDisplay, type VirtualDisplay } from '../desktop/display.ts';
+import type { DesktopDriver } from '../desktop/driver.ts';
+import { COMPACT_TARGETS, SCALE_TARGETS } from '../desktop/geometry.ts';
+import { NutDriver } from '../desktop/nut-driver.ts';
+import { createPlanner, ProviderError, type PlannerChoice } from '../models/create-planner.ts';
+import { findPreset } from '../models/providers.ts';
+import { AgentRun } from '../run/agent-run.ts';
+import type { RunOptions } from '../run/events.ts';
+import type { Store } from '../store/store.ts';
+import type { ProviderConfig, Settings } from '../contract.ts';
+import { CommandError } from './command-error.ts';
+import type { SecretStore } from './secrets.ts';
+
+export interface RunHostOptions {
+  store: Store;
+  secrets: SecretStore;
+  /** Runs happen on this display unless the settings ask for a sandbox. */
+  display?: string;
+  env: Record<string, string | undefined>;
+  wrapDriver?: (driver: DesktopDriver) => DesktopDriver;
+  /** Told when an active run has ended and its driver is closed. */
+  onEnded: (runId: string) => void;
+}
+
+interface Active {
+  run: AgentRun;
+  display: string;
+  sandbox: boolean;
+}
+
+export interface StartRequest {
+  task: string;
+  threadId?: string;
+  provider: ProviderConfig;
+  settings: Settings;
+  options?: Partial<RunOptions>;
+}
+
+export class RunHost {
+  private readonly active = new Map<string, Active>();
+
+  constructor(private readonly opts: RunHostOptions) {}
+
+  get(runId: string): AgentRun | undefined {
+    return this.active.get(runId)?.run;
+  }
+
+  ids(): string[] {
+    return [...this.active.keys()];
+  }
+
+  threadBusy(threadId: string): boolean {
+    return [...this.active.values()].some((a) => a.run.threadId === threadId);
+  }
+
+  /** Where a run would happen now: a display, or a fresh sandbox. */
+  target(settings: Settings): { display: string } | { sandbox: true } {
+    if (this.opts.display) return { display: this.opts.display };
+    if (settings.runOn === 'sandbox') return { sandbox: true };
+    const own = this.opts.env['DISPLAY'];
+    if (!own) throw new CommandError('bad_input', 'there is no screen to drive here (DISPLAY is not set): choose "run on a sandbox display" in Settings');
+    return { display: own };
+  }
+
+  async start(req: StartRequest): Promise<AgentRun> {
+    const choice = await this.planner(req.provider, req.settings);
+    const target = this.target(req.settings);
+    if ('display' in target) {
+      const busy = [...this.active.values()].find((a) => a.display === target.display);
+      if (busy) throw new CommandError('conflict', `run ${busy.run.id} is already using display ${target.display}: wait for it, abort it, or run on a sandbox display`);
+    }
+    const cleanups: (() => Promise<unknown>)[] = [];
+    const cleanup = async () => {
+      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    };
+    try {
+      let display: string;
+      let env: Record<string, string> | undefined;
+      if ('sandbox' in target) {
+        const sandbox = await startSandbox();
+        cleanups.push(() => sandbox.stop());
+        display = sandbox.display;
+        env = sandbox.env;
+      } else display = target.display;
+      const nut = await NutDriver.start({ display, ...(env ? { env } : {}) }).catch((err: Error) => {
+        throw new CommandError('failed', `cannot drive display ${display}: ${err.message}`);
+      });
+      cleanups.push(() => nut.close());
+      const driver = this.opts.wrapDriver ? this.opts.wrapDriver(nut) : nut;
+      const options = { ...req.settings.run, ...req.options };
+      const run = AgentRun.start({ store: this.opts.store, driver, planner: choice.planner }, {
+        task: req.task, provider: req.provider.id, ...(choice.model ? { model: choice.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}), options,
+      });
+      this.active.set(run.id, { run, display, sandbox: 'sandbox' in target });
+      void run.finished.finally(async () => {
+        await cleanup();
+        this.active.delete(run.id);
+        this.opts.onEnded(run.id);
+      });
+      return run;
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+  }
+
+  async planner(provider: ProviderConfig, settings: Settings): Promise<PlannerChoice> {
+    const apiKey = this.opts.secrets.get(provider.id);
+    const preset = findPreset(provider.preset);
+    const envKey = preset?.keyEnv ? this.opts.env[preset.keyEnv] : undefined;
+    if (!apiKey && !envKey && !preset?.placeholderKey) {
+      throw new CommandError('bad_input', `${provider.label} needs an API key: set one in Settings${preset?.keyEnv ? ` (or start Deskpilot with ${preset.keyEnv} set)` : ''}`);
+    }
+    const scaleTargets = settings.screenshotSize === 'compact' ? COMPACT_TARGETS : settings.screenshotSize === 'standard' ? SCALE_TARGETS : undefined;
+    try {
+      return await createPlanner({
+        provider: provider.preset,
+        adapter: provider.adapter,
+        ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
+        ...(provider.model ? { model: provider.model } : {}),
+        ...(apiKey ? { apiKey } : {}),
+        ...(scaleTargets ? { scaleTargets } : {}),
+        imagesPerRequest: settings.historyImages,
+        env: this.opts.env,
+      });
+    } catch (err) {
+      if (err instanceof ProviderError) throw new CommandError('bad_input', `${provider.label}: ${err.message.replace(/--base-url|--model/g, (m) => FLAG_WORDS[m] ?? m)} (in Settings)`);
+      throw err;
+    }
+  }
+
+  pauseAll(): void {
+    for (const a of this.active.values()) a.run.control.pause();
+  }
+
+  /** Aborts every run and waits until each has closed its driver. */
+  async close(): Promise<void> {
+    const runs = [...this.active.values()].map((a) => a.run);
+    for (const run of runs) run.control.abort('the app is closing');
+    await Promise.all(runs.map((r) => r.finished));
+    while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+// The planner factory speaks CLI flags; the app says where in Settings to fix it.
+const FLAG_WORDS: Record<string, string> = { '--base-url': 'a base URL', '--model': 'a model' };
+
+/** A fresh virtual desktop with a terminal on it, so the agent has somewhere to start. */
+async function startSandbox(): Promise<VirtualDisplay> {
+  const sandbox = await startDisplay().catch((err: Error) => {
+    throw new CommandError('failed', `could not start a sandbox display: ${err.message}`);
+  });
+  await sandbox.launch('xterm', []).catch(() => undefined);
+  return sandbox;
+}

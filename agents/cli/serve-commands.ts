@@ -1,0 +1,64 @@
+// deskpilot serve: the app's UI and contract over HTTP + WebSocket (browser mode, remote supervision).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppService } from '../app/app-service.ts';
+import { MemorySecrets } from '../app/secrets.ts';
+import { isLoopback } from '../server/origin.ts';
+import { startServer } from '../server/http-server.ts';
+import { defaultDataDir } from '../store/paths.ts';
+import { CliError, optionReader, type Command } from './command.ts';
+
+const USAGE = 'serve [--host 127.0.0.1] [--port 7430] [--display :N] [--data-dir DIR]';
+const { usageError, str } = optionReader(USAGE);
+export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+
+export const serveCommands: Command[] = [
+  {
+    path: ['serve'],
+    usage: USAGE,
+    summary: 'serve the app in a browser (loopback by default; the printed link carries the access token); Ctrl+C stops it',
+    options: { host: { type: 'string' }, port: { type: 'string' }, display: { type: 'string' }, 'data-dir': { type: 'string' } },
+    async run({ values }) {
+      const host = str(values, 'host') ?? '127.0.0.1';
+      const portText = str(values, 'port') ?? '7430';
+      const port = Number(portText);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be 0-65535, not "${portText}"`);
+      const display = str(values, 'display');
+      if (display && !/^:\d+(\.\d+)?$/.test(display)) throw usageError(`--display must look like :101, not "${display}"`);
+      const dataDir = resolve(str(values, 'data-dir') ?? defaultDataDir());
+      const note = (line: string) => process.stderr.write(`${line}\n`);
+      if (!existsSync(RENDERER_DIR)) note(`deskpilot: the UI is not built (${RENDERER_DIR} is missing): run npm run build`);
+
+      let service: AppService;
+      try {
+        // Keys typed into this UI stay in this process's memory; set OPENAI_API_KEY etc. to supply them at start.
+        service = await AppService.open({ dataDir, transport: 'http', secrets: new MemorySecrets(), ...(display ? { display } : {}) });
+      } catch (err) {
+        throw new CliError(`cannot open the data folder ${dataDir}: ${(err as Error).message}`, 1);
+      }
+      for (const w of service.warnings) note(`deskpilot: ${w}`);
+      let server;
+      try {
+        server = await startServer({ service, host, port, staticDir: RENDERER_DIR });
+      } catch (err) {
+        await service.close();
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is in use: pick another with --port N (or --port 0 for any free one)`, 1);
+        throw new CliError(`cannot listen on ${host}:${port}: ${e.message}`, 1);
+      }
+      if (!isLoopback(host)) note(`deskpilot: listening on ${host}: anyone who has the link can control this desktop. Share it only over a network you trust (or an SSH tunnel).`);
+      process.stdout.write(`Deskpilot UI: ${server.url}\n`);
+
+      const stopped = new Promise<NodeJS.Signals>((done) => {
+        process.once('SIGINT', () => done('SIGINT'));
+        process.once('SIGTERM', () => done('SIGTERM'));
+      });
+      const signal = await stopped;
+      note(`deskpilot: ${signal}: stopping (active runs are aborted)`);
+      await server.close();
+      await service.close();
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,214 @@
+// The one API contract between the engine and any UI: every command with zod schemas for its input
+// and output, and the events pushed to subscribers. Electron IPC and `deskpilot serve` both carry
+// exactly this; the renderer imports only its types.
+import { z } from 'zod';
+import { desktopActionSchema } from './desktop/actions.ts';
+import { agentActionSchema } from './models/planner.ts';
+import type { RunEvent } from './run/events.ts';
+import { RUN_STATUSES } from './store/types.ts';
+
+const id = z.string().min(1).max(200);
+const size = z.object({ width: z.number().int().positive(), height: z.number().int().positive() });
+const usage = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number().optional() });
+const safetyCheck = z.object({ id: z.string(), code: z.string(), message: z.string() });
+export const approvalModeSchema = z.enum(['always', 'risky', 'never']);
+
+export const runOptionsSchema = z.object({
+  approve: approvalModeSchema,
+  maxSteps: z.number().int().positive().max(10_000),
+  maxSeconds: z.number().positive().max(7 * 24 * 3600),
+  maxModelRetries: z.number().int().nonnegative().max(10),
+  loopThreshold: z.number().int().min(2).max(100),
+});
+
+// --- the event union (mirrors agents/run/events.ts; a compile-time check below keeps them equal) ---
+
+const decision = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('approve') }),
+  z.object({ decision: z.literal('reject'), reason: z.string().max(2000).optional() }),
+  z.object({ decision: z.literal('edit'), action: desktopActionSchema }),
+]);
+
+export const runEventSchema = z.union([
+  z.object({ type: z.literal('run_started'), task: z.string(), provider: z.string(), model: z.string().optional(), display: z.string(), screen: size, options: runOptionsSchema }),
+  z.object({ type: z.literal('step_started'), step: z.number() }),
+  z.object({ type: z.literal('screenshot_captured'), step: z.number(), ref: z.string(), image: size, screen: size, ms: z.number() }),
+  z.object({ type: z.literal('model_requested'), step: z.number(), attempt: z.number() }),
+  z.object({ type: z.literal('model_responded'), step: z.number(), thought: z.string().optional(), actions: z.number(), usage: usage.optional(), ms: z.number(), responseId: z.string().optional() }),
+  z.object({ type: z.literal('model_error'), step: z.number(), kind: z.string(), message: z.string(), attempt: z.number(), willRetry: z.boolean() }),
+  z.object({
+    type: z.literal('action_proposed'), step: z.number(), actionId: z.string(), action: agentActionSchema, screenAction: desktopActionSchema.optional(),
+    risks: z.array(z.string()), safetyChecks: z.array(safetyCheck).optional(), raw: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal('approval_requested'), actionId: z.string(), reasons: z.array(z.string()) }),
+  ...decision.options.map((d) => d.extend({ type: z.literal('approval_decided'), actionId: z.string() })),
+  z.object({ type: z.literal('action_performed'), actionId: z.string(), ms: z.number() }),
+  z.object({ type: z.literal('action_failed'), actionId: z.string(), error: z.string() }),
+  z.object({ type: z.literal('action_skipped'), actionId: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('loop_detected'), step: z.number(), actionId: z.string(), repeats: z.number() }),
+  z.object({ type: z.literal('question_asked'), actionId: z.string(), question: z.string() }),
+  z.object({ type: z.literal('question_answered'), actionId: z.string(), answer: z.string() }),
+  z.object({ type: z.literal('user_message'), text: z.string() }),
+  z.object({ type: z.literal('run_paused') }),
+  z.object({ type: z.literal('run_resumed') }),
+  z.object({ type: z.literal('run_finished'), answer: z.string().optional(), steps: z.number() }),
+  z.object({ type: z.literal('run_failed'), reason: z.string(), steps: z.number() }),
+  z.object({ type: z.literal('run_aborted'), reason: z.string(), steps: z.number() }),
+  z.object({ type: z.literal('run_interrupted'), reason: z.string() }),
+]);
+
+// The schema and the loop's own type must describe the same events.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const eventsAgree: Same<z.infer<typeof runEventSchema>, RunEvent> = true;
+void eventsAgree;
+
+/** A run event as the log stores it: its run, its place (1, 2, 3... without gaps) and its time. */
+export type LoggedRunEvent = RunEvent & { runId: string; seq: number; at: number };
+export const loggedRunEventSchema = z.custom<LoggedRunEvent>((v) => {
+  if (typeof v !== 'object' || v === null) return false;
+  const { runId, seq, at, ...event } = v as Record<string, unknown>;
+  return typeof runId === 'string' && Number.isInteger(seq) && typeof at === 'number' && runEventSchema.safeParse(event).success;
+});
+
+// --- entities ---
+
+export const threadSchema = z.object({ id: z.string(), title: z.string(), createdAt: z.number(), updatedAt: z.number(), summary: z.string().nullable() });
+export type Thread = z.infer<typeof threadSchema>;
+
+export const runSchema = z.object({
+  id: z.string(), threadId: z.string(), task: z.string(), status: z.enum(RUN_STATUSES), provider: z.string(), model: z.string().nullable(),
+  createdAt: z.number(), updatedAt: z.number(), endedAt: z.number().nullable(), answer: z.string().nullable(), error: z.string().nullable(),
+  summary: z.string().nullable(), options: z.record(z.string(), z.unknown()),
+});
+export type Run = z.infer<typeof runSchema>;
+
+export const ADAPTERS = ['openai-responses', 'openai-chat', 'ui-tars'] as const;
+export const providerPresetSchema = z.object({
+  id: z.string(), label: z.string(), adapter: z.enum(ADAPTERS), baseURL: z.string().optional(), model: z.string().optional(), notes: z.string().optional(),
+});
+
+/** A provider the user configured. Its key is stored apart, encrypted, and never sent to the UI. */
+export const providerConfigSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and dashes'),
+  preset: z.string(),
+  label: z.string().min(1).max(80),
+  adapter: z.enum(ADAPTERS),
+  baseURL: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]),
+  model: z.string().max(200),
+});
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const SCREENSHOT_SIZES = ['auto', 'compact', 'standard'] as const;
+export const LANGUAGES = ['en'] as const;
+
+export const settingsSchema = z.object({
+  version: z.literal(1),
+  providers: z.array(providerConfigSchema),
+  activeProvider: z.string(),
+  run: runOptionsSchema.pick({ approve: true, maxSteps: true, maxSeconds: true }),
+  /** auto: the adapter's own size; compact: 1024 wide; standard: up to 1366 wide. */
+  screenshotSize: z.enum(SCREENSHOT_SIZES),
+  /** Screenshots sent with each request (chat-style adapters keep this many in the history). */
+  historyImages: z.number().int().min(1).max(10),
+  /** Screenshots of ended runs older than this are deleted at start-up; 0 keeps them forever. */
+  keepScreenshotsDays: z.number().int().min(0).max(3650),
+  /** Where runs happen when no display is given: the user's own screen, or a fresh virtual one. */
+  runOn: z.enum(['current', 'sandbox']),
+  language: z.enum(LANGUAGES),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** What the UI sees of the settings: everything but keys, and for each provider whether a key is set. */
+export const settingsViewSchema = settingsSchema.extend({
+  providers: z.array(providerConfigSchema.extend({ hasKey: z.boolean(), keyFromEnv: z.string().optional() })),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+export const checkResultSchema = z.object({
+  check: z.enum(['reachable', 'key accepted', 'model present', 'vision accepted', 'tools accepted']),
+  status: z.enum(['ok', 'failed', 'skipped']),
+  detail: z.string(),
+});
+
+// --- commands ---
+
+const none = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+
+export const commands = {
+  'app.info': {
+    input: none,
+    output: z.object({
+      version: z.string(), transport: z.enum(['ipc', 'http']), dataDir: z.string(),
+      /** The display runs use, or null when each run gets a sandbox. */
+      display: z.string().nullable(),
+      presets: z.array(providerPresetSchema),
+      /** Said once at start-up: a corrupt settings file set aside, runs recovered after a crash. */
+      warnings: z.array(z.string()),
+    }),
+  },
+  'threads.list': { input: z.object({ search: z.string().max(200).optional(), limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(threadSchema) },
+  'threads.create': { input: z.object({ title: z.string().trim().min(1).max(200) }).strict(), output: threadSchema },
+  'threads.rename': { input: z.object({ threadId: id, title: z.string().trim().min(1).max(200) }).strict(), output: threadSchema },
+  'threads.delete': { input: z.object({ threadId: id }).strict(), output: ok },
+  'runs.list': { input: z.object({ threadId: id.optional(), limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(runSchema) },
+  'runs.get': { input: z.object({ runId: id }).strict(), output: runSchema },
+  'runs.events': {
+    input: z.object({ runId: id, afterSeq: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(100_000).optional() }).strict(),
+    output: z.object({ events: z.array(loggedRunEventSchema), lastSeq: z.number().int() }),
+  },
+  'runs.start': {
+    input: z.object({
+      task: z.string().trim().min(1, 'describe the task').max(10_000),
+      threadId: id.optional(),
+      /** A configured provider's id; the active one when omitted. */
+      providerId: z.string().optional(),
+      options: runOptionsSchema.partial().optional(),
+    }).strict(),
+    output: runSchema,
+  },
+  'runs.control': { input: z.object({ runId: id, action: z.enum(['pause', 'resume', 'abort']) }).strict(), output: ok },
+  'runs.steer': { input: z.object({ runId: id, text: z.string().trim().min(1, 'write a message for the agent').max(10_000) }).strict(), output: ok },
+  'approvals.decide': { input: z.object({ runId: id, actionId: id, decision }).strict(), output: ok },
+  'questions.answer': { input: z.object({ runId: id, actionId: id, answer: z.string().max(10_000) }).strict(), output: ok },
+  'runs.export': {
+    input: z.object({ runId: id, format: z.enum(['json', 'html']) }).strict(),
+    output: z.object({ filename: z.string(), mime: z.string(), content: z.string() }),
+  },
+  'settings.get': { input: none, output: settingsViewSchema },
+  'settings.update': {
+    input: settingsSchema.omit({ version: true }).partial().strict(),
+    output: settingsViewSchema,
+  },
+  'settings.setKey': { input: z.object({ providerId: z.string(), apiKey: z.string().max(4096).nullable() }).strict(), output: z.object({ hasKey: z.boolean() }) },
+  'settings.testConnection': { input: z.object({ providerId: z.string() }).strict(), output: z.object({ ok: z.boolean(), results: z.array(checkResultSchema) }) },
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<C extends CommandName> = z.input<Commands[C]['input']>;
+export type CommandOutput<C extends CommandName> = z.output<Commands[C]['output']>;
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commands, name);
+}
+
+// --- pushed to subscribers ---
+
+export type AppEvent =
+  | { kind: 'run_event'; event: LoggedRunEvent }
+  /** A run's row changed (created, status, outcome). */
+  | { kind: 'run_updated'; run: Run }
+  /** Threads were created, renamed or deleted: lists should be fetched again. */
+  | { kind: 'threads_changed' };
+
+/** A command's failure as both transports carry it. `code` says what kind of mistake it was. */
+export interface CommandFailure {
+  error: { code: 'bad_input' | 'not_found' | 'conflict' | 'failed' | 'unknown_command'; message: string };
+}
+
+/** What both transports give the renderer. */
+export interface DeskpilotApi {
+  call<C extends CommandName>(command: C, input: CommandInput<C>): Promise<CommandOutput<C>>;
+  onEvent(callback: (event: AppEvent) => void): () => void;
+}

@@ -1,0 +1,217 @@
+// `deskpilot serve`: the renderer and the contract over HTTP + WebSocket, for a browser on this
+// machine or an operator on another. Every request and socket needs the token; other origins are refused.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AppService } from '../app/app-service.ts';
+import { CommandError } from '../app/command-error.ts';
+import type { AppEvent, CommandFailure } from '../contract.ts';
+import { requestOrigin } from './origin.ts';
+
+export interface ServeOptions {
+  service: AppService;
+  host: string;
+  port: number;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  /** For tests; a fresh random one by default. */
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1 << 20;
+/** A socket this far behind is closed; the page reconnects and fetches what it missed. */
+const MAX_BUFFERED = 16 << 20;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.jpeg': 'image/jpeg', '.jpg': 'image/jpeg', '.webp': 'image/webp', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+};
+const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const STATUS: Record<CommandFailure['error']['code'], number> = { bad_input: 400, not_found: 404, unknown_command: 404, conflict: 409, failed: 500 };
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const expected = Buffer.from(token);
+  let cookieName = 'deskpilot_token';
+  const tokenOk = (given: string | undefined) => {
+    if (!given) return false;
+    const b = Buffer.from(given);
+    return b.length === expected.length && timingSafeEqual(b, expected);
+  };
+  const tokenOf = (req: IncomingMessage, url: URL) => {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ')) return auth.slice(7);
+    return url.searchParams.get('token') ?? cookie(req, cookieName);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) send(res, 500, { error: { code: 'failed', message: err.message } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const origin = requestOrigin(req, opts.host);
+    if (!origin.ok) return send(res, 403, { error: { code: 'bad_input', message: origin.reason } });
+    if (!tokenOk(tokenOf(req, url))) {
+      if (url.pathname.startsWith('/api/')) return send(res, 401, { error: { code: 'bad_input', message: 'missing or wrong token: use the link `deskpilot serve` printed' } });
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
+      return res.end('Deskpilot: open the link `deskpilot serve` printed; it carries the access token.\n');
+    }
+    const call = /^\/api\/call\/([a-z]+\.[A-Za-z]+)$/.exec(url.pathname);
+    if (call) return callCommand(req, res, call[1]!);
+    const blob = /^\/api\/blobs\/([^/]+)$/.exec(url.pathname);
+    if (blob && req.method === 'GET') return sendBlob(res, decodeURIComponent(blob[1]!));
+    if (url.pathname.startsWith('/api/')) return send(res, 404, { error: { code: 'unknown_command', message: `no route ${req.method} ${url.pathname}` } });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: { code: 'bad_input', message: 'only GET here' } });
+    // The page keeps the token in a cookie too, so its scripts and styles load without it in the URL.
+    if (url.searchParams.has('token')) res.setHeader('set-cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    return sendStatic(res, url.pathname);
+  }
+
+  async function callCommand(req: IncomingMessage, res: ServerResponse, command: string) {
+    if (req.method !== 'POST') return send(res, 405, { error: { code: 'bad_input', message: 'commands are POSTed' } });
+    // A JSON content type cannot be sent cross-site without a preflight, which we never grant.
+    if (!req.headers['content-type']?.startsWith('application/json')) return send(res, 415, { error: { code: 'bad_input', message: 'send the input as application/json' } });
+    let input: unknown;
+    try {
+      const body = await readBody(req);
+      input = body.length ? JSON.parse(body) : {};
+    } catch (err) {
+      return send(res, 400, { error: { code: 'bad_input', message: `the body is not JSON: ${(err as Error).message}` } });
+    }
+    try {
+      send(res, 200, await opts.service.call(command, input));
+    } catch (err) {
+      const e = err instanceof CommandError ? err : new CommandError('failed', (err as Error).message);
+      send(res, STATUS[e.code], e.failure);
+    }
+  }
+
+  async function sendBlob(res: ServerResponse, ref: string) {
+    const path = opts.service.blobPath(ref);
+    if (!path) return send(res, 404, { error: { code: 'not_found', message: `no screenshot ${ref} (it may have been deleted by the retention setting)` } });
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'private, max-age=31536000, immutable' });
+    createReadStream(path).pipe(res);
+  }
+
+  async function sendStatic(res: ServerResponse, pathname: string) {
+    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+    const file = join(opts.staticDir, rel);
+    if (!file.startsWith(opts.staticDir + sep) && file !== opts.staticDir) return send(res, 404, { error: { code: 'not_found', message: 'not found' } });
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) {
+      if (rel === 'index.html') {
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+        return res.end(`Deskpilot: the UI is not built (no ${file}). Run: npm run build\n`);
+      }
+      return send(res, 404, { error: { code: 'not_found', message: `no file ${pathname}` } });
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size, 'cache-control': rel === 'index.html' ? 'no-store' : 'private, max-age=3600' });
+    createReadStream(file).pipe(res);
+  }
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const origin = requestOrigin(req, opts.host);
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
+    if (!origin.ok) return refuse(403, 'Forbidden');
+    if (!tokenOk(tokenOf(req, url))) return refuse(401, 'Unauthorized');
+    sockets.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket) {
+    const forward = (e: AppEvent) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED) return ws.close(1013, 'too far behind: reconnect and fetch what was missed');
+      ws.send(JSON.stringify(e));
+    };
+    const off = opts.service.onEvent(forward);
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, 20_000);
+    ws.on('close', () => {
+      off();
+      clearInterval(ping);
+    });
+    ws.on('message', () => undefined); // the socket only carries events down; commands go over HTTP
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  cookieName = `deskpilot_token_${port}`; // cookies ignore ports: two servers on one host must not clash
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    token,
+    port,
+    async close() {
+      for (const ws of sockets.clients) ws.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CSP,
+  'x-content-type-options': 'nosniff',
+  // The token travels in the page URL: never leak it in a Referer.
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error(`larger than ${MAX_BODY} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

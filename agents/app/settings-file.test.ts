@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, SettingsError, SettingsFile } from './settings-file.ts';
+
+const fresh = () => join(mkdtempSync(join(tmpdir(), 'dp-settings-')), 'settings.json');
+
+describe('SettingsFile', () => {
+  it('starts from the defaults and writes only on update', () => {
+    const path = fresh();
+    const s = new SettingsFile(path);
+    expect(s.get()).toEqual(DEFAULT_SETTINGS);
+    expect(existsSync(path)).toBe(false);
+    s.update({ historyImages: 5, run: { approve: 'always', maxSteps: 10, maxSeconds: 60 } });
+    expect(new SettingsFile(path).get()).toMatchObject({ historyImages: 5, run: { approve: 'always', maxSteps: 10 } });
+  });
+
+  it('refuses an invalid update and keeps the file as it was', () => {
+    const path = fresh();
+    const s = new SettingsFile(path);
+    s.update({ historyImages: 4 });
+    const before = readFileSync(path, 'utf8');
+    expect(() => s.update({ historyImages: 99 })).toThrow(SettingsError);
+    expect(() => s.update({ activeProvider: 'nobody' })).toThrow(/active provider "nobody"/);
+    expect(() => s.update({ providers: [...DEFAULT_SETTINGS.providers, ...DEFAULT_SETTINGS.providers] })).toThrow(/two providers/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(s.get().historyImages).toBe(4);
+  });
+
+  it.each([
+    ['not JSON', '{"version": 1, '],
+    ['the wrong shape', JSON.stringify({ version: 1, providers: 'many' })],
+  ])('sets a corrupt file (%s) aside, uses the defaults and says so', (_what, text) => {
+    const path = fresh();
+    writeFileSync(path, text);
+    const s = new SettingsFile(path);
+    expect(s.get()).toEqual(DEFAULT_SETTINGS);
+    expect(s.warnings[0]).toMatch(/settings file was unusable .* kept as .*settings\.json\.corrupt-\d+/);
+    const dir = join(path, '..');
+    const aside = readdirSync(dir).find((f) => f.startsWith('settings.json.corrupt-'))!;
+    expect(readFileSync(join(dir, aside), 'utf8')).toBe(text);
+  });
+});

@@ -173,7 +173,7 @@ export class AppService {
       version: packageVersion(),
       transport: this.opts.transport,
       dataDir: this.opts.dataDir,
-      display: this.opts.display ?? null,
+      display: this.settings.get().runOn === 'sandbox' ? null : (this.opts.display ?? (this.opts.env ?? process.env)['DISPLAY'] ?? null),
       presets: PROVIDER_PRESETS.filter((p) => p.adapter !== 'scripted').map(({ id, label, adapter, baseURL, model, notes }) => ({
         id, label, adapter: adapter as 'openai-responses' | 'openai-chat' | 'ui-tars', ...(baseURL ? { baseURL } : {}), ...(model ? { model } : {}), ...(notes ? { notes } : {}),
       })),

@@ -16,7 +16,7 @@ import type { SecretStore } from './secrets.ts';
 export interface RunHostOptions {
   store: Store;
   secrets: SecretStore;
-  /** Runs happen on this display unless the settings ask for a sandbox. */
+  /** The screen runs drive unless the settings ask for a sandbox; default $DISPLAY. */
   display?: string;
   env: Record<string, string | undefined>;
   wrapDriver?: (driver: DesktopDriver) => DesktopDriver;
@@ -55,11 +55,10 @@ export class RunHost {
     return [...this.active.values()].some((a) => a.run.threadId === threadId);
   }
 
-  /** Where a run would happen now: a display, or a fresh sandbox. */
+  /** Where a run would happen now: the screen this process drives (--display or DISPLAY), or a fresh sandbox. */
   target(settings: Settings): { display: string } | { sandbox: true } {
-    if (this.opts.display) return { display: this.opts.display };
     if (settings.runOn === 'sandbox') return { sandbox: true };
-    const own = this.opts.env['DISPLAY'];
+    const own = this.opts.display ?? this.opts.env['DISPLAY'];
     if (!own) throw new CommandError('bad_input', 'there is no screen to drive here (DISPLAY is not set): choose "run on a sandbox display" in Settings');
     return { display: own };
   }

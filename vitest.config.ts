@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['agents/**/*.test.ts'],
+          include: ['agents/**/*.test.ts', 'renderer/**/*.test.ts'],
           pool: 'forks',
           sequence: { groupOrder: 0 },
         },

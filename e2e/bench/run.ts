@@ -1,12 +1,14 @@
 // npm run bench [section...]: prints the figures the issues name; nothing here passes or fails.
 import { benchDesktop } from './desktop.ts';
 import { benchLoop } from './loop.ts';
+import { benchUi } from './ui.ts';
 import { benchParsers } from '../../agents/models/bench.ts';
 import { printRows } from './stats.ts';
 
 const sections: [string, () => Promise<void>][] = [
   ['desktop', () => benchDesktop()],
   ['loop', () => benchLoop()],
+  ['ui', () => benchUi()],
   ['models', async () => printRows('Model replies and images (parse time per reply; image tokens per step at default settings, 1280x800)', await benchParsers())],
 ];
 const only = process.argv.slice(2);

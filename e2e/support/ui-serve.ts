@@ -1,0 +1,69 @@
+// `deskpilot serve` as a real process for the UI tests, and Debian Chromium driven by Playwright.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { DEFAULT_SETTINGS } from '../../agents/app/settings-file.ts';
+import type { Settings } from '../../agents/contract.ts';
+
+const BIN = new URL('../../bin/deskpilot.js', import.meta.url).pathname;
+
+export interface Served {
+  url: string;
+  base: string;
+  token: string;
+  child: ChildProcess;
+  stderr: () => string;
+  call(command: string, input: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** Writes settings.json before the server starts, so it comes up with the mock as its provider. */
+export function writeSettings(dataDir: string, patch: Partial<Settings>): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...patch }, null, 2));
+}
+
+export async function serve(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 20 s; stderr: ${err}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^Deskpilot UI: (\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  const parsed = new URL(url);
+  const token = parsed.searchParams.get('token')!;
+  const base = parsed.origin;
+  return {
+    url, base, token, child, stderr: () => err,
+    async call(command, input) {
+      const res = await fetch(`${base}/api/call/${command}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+      const body = (await res.json()) as unknown;
+      if (!res.ok) throw new Error(`${command}: ${JSON.stringify(body)}`);
+      return body;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}

@@ -1,0 +1,41 @@
+// The layout: threads on the left; the selected thread's runs, composer and run view on the right;
+// or the settings. Banners sit on top of the main area.
+import { useEffect } from 'react';
+import { routeThreadId } from '../state/route.ts';
+import { useApp } from '../state/use-app.ts';
+import { ConnectionBanner, ErrorBanner } from './banners.tsx';
+import { RunPane } from './run-pane.tsx';
+import { SettingsView } from './settings-view.tsx';
+import { Sidebar } from './sidebar.tsx';
+import { ThreadPane } from './thread-pane.tsx';
+import { TokenMissing } from './token-missing.tsx';
+
+export function App() {
+  const authFailed = useApp((s) => s.authFailed);
+  const route = useApp((s) => s.route);
+  const language = useApp((s) => s.settings?.language ?? 'en');
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+
+  if (authFailed) return <TokenMissing refused />;
+  const threadId = routeThreadId(route);
+  return (
+    <div className="app">
+      <Sidebar selectedThreadId={threadId} settingsOpen={route.name === 'settings'} />
+      <main className="main">
+        <ConnectionBanner />
+        <ErrorBanner />
+        {route.name === 'settings' ? (
+          <SettingsView />
+        ) : (
+          <div className="workspace">
+            <ThreadPane threadId={threadId} selectedRunId={route.name === 'run' ? route.runId : undefined} />
+            <RunPane threadId={threadId} runId={route.name === 'run' ? route.runId : undefined} />
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

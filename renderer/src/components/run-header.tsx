@@ -1,0 +1,72 @@
+// The run's task, provider and model, status badge, totals, export buttons, and the status line
+// that always says what the agent is doing.
+import { useState } from 'react';
+import type { Run } from '../../../agents/contract.ts';
+import { downloadText } from '../download.ts';
+import { clock, cost, duration, tokens } from '../format.ts';
+import { t } from '../i18n/index.ts';
+import { statusLine } from '../state/timeline/describe.ts';
+import type { FoldedStatus, TimelineState } from '../state/timeline/types.ts';
+import { useApp } from '../state/use-app.ts';
+import { StatusBadge } from './status-badge.tsx';
+
+interface Props {
+  runId: string;
+  run: Run | undefined;
+  tl: TimelineState | undefined;
+  status: FoldedStatus;
+}
+
+export function RunHeader({ runId, run, tl, status }: Props) {
+  const exportRun = useApp((s) => s.exportRun);
+  const [exporting, setExporting] = useState<'html' | 'json' | null>(null);
+  const task = tl?.started?.task ?? run?.task ?? '';
+  const provider = tl?.started?.provider ?? run?.provider ?? '';
+  const model = tl?.started?.model ?? run?.model ?? undefined;
+  const totals = tl?.totals;
+
+  const onExport = async (format: 'html' | 'json') => {
+    setExporting(format);
+    const file = await exportRun(runId, format);
+    setExporting(null);
+    if (file) downloadText(file.filename, file.mime, file.content);
+  };
+
+  return (
+    <header className="run-head">
+      <div className="run-head-top">
+        <h2 className="run-task-title" title={task} data-testid="run-task">
+          {task}
+        </h2>
+        <div className="run-head-actions">
+          <button type="button" className="btn btn-small" data-testid="export-html" disabled={exporting !== null} onClick={() => onExport('html')}>
+            {t('run.exportHtml')}
+          </button>
+          <button type="button" className="btn btn-small" data-testid="export-json" disabled={exporting !== null} onClick={() => onExport('json')}>
+            {t('run.exportJson')}
+          </button>
+        </div>
+      </div>
+      <div className="run-meta-line">
+        <StatusBadge status={status} testId="run-status" />
+        <span data-testid="run-provider">{model ? t('run.providerModel', { provider, model }) : t('run.provider', { provider })}</span>
+        {tl?.started ? <span className="muted">{tl.started.display} · {tl.started.screen.width}×{tl.started.screen.height}</span> : null}
+        {run ? <span className="muted">{clock(run.createdAt)}</span> : null}
+        {totals ? (
+          <span className="muted" data-testid="run-totals">
+            {t('run.totals', {
+              steps: t('runs.steps', { count: totals.steps }),
+              actions: t('run.actions', { count: totals.actions }),
+              tokens: tokens(totals.inputTokens + totals.outputTokens),
+              model: duration(totals.modelMs),
+            })}
+            {totals.costUsd !== undefined ? ` · $${cost(totals.costUsd)}` : ''}
+          </span>
+        ) : null}
+      </div>
+      <p className={`status-line status-${status}`} data-testid="status-line" role="status" aria-live="polite">
+        {tl ? statusLine(tl) : t('status.loading')}
+      </p>
+    </header>
+  );
+}

@@ -1,0 +1,68 @@
+// The settings form's draft: what the server sent, minus key state, with numbers as typed text;
+// turned back into a settings.update patch on save. Option lists are exhaustive over the contract's types.
+import type { ProviderConfig, Settings, SettingsView } from '../../../agents/contract.ts';
+import type { AppInfo, SettingsPatch } from '../state/settings-slice.ts';
+
+type Preset = AppInfo['presets'][number];
+
+export interface Draft {
+  providers: ProviderConfig[];
+  activeProvider: string;
+  approve: Settings['run']['approve'];
+  maxSteps: string;
+  maxSeconds: string;
+  screenshotSize: Settings['screenshotSize'];
+  historyImages: string;
+  keepScreenshotsDays: string;
+  runOn: Settings['runOn'];
+  language: Settings['language'];
+}
+
+const keys = <T extends string>(r: Record<T, true>) => Object.keys(r) as T[];
+export const ADAPTERS = keys<ProviderConfig['adapter']>({ 'openai-responses': true, 'openai-chat': true, 'ui-tars': true });
+export const APPROVE_MODES = keys<Settings['run']['approve']>({ always: true, risky: true, never: true });
+export const SCREENSHOT_SIZES = keys<Settings['screenshotSize']>({ auto: true, compact: true, standard: true });
+export const RUN_ON = keys<Settings['runOn']>({ current: true, sandbox: true });
+export const LANGUAGES = keys<Settings['language']>({ en: true });
+
+export function toDraft(s: SettingsView): Draft {
+  return {
+    providers: s.providers.map(({ id, preset, label, adapter, baseURL, model }) => ({ id, preset, label, adapter, baseURL, model })),
+    activeProvider: s.activeProvider,
+    approve: s.run.approve,
+    maxSteps: String(s.run.maxSteps),
+    maxSeconds: String(s.run.maxSeconds),
+    screenshotSize: s.screenshotSize,
+    historyImages: String(s.historyImages),
+    keepScreenshotsDays: String(s.keepScreenshotsDays),
+    runOn: s.runOn,
+    language: s.language,
+  };
+}
+
+/** Numbers typed as text; an empty or bad field goes as NaN so the server's validation names it. */
+const num = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+
+export function toPatch(d: Draft): SettingsPatch {
+  return {
+    providers: d.providers,
+    activeProvider: d.activeProvider,
+    run: { approve: d.approve, maxSteps: num(d.maxSteps), maxSeconds: num(d.maxSeconds) },
+    screenshotSize: d.screenshotSize,
+    historyImages: num(d.historyImages),
+    keepScreenshotsDays: num(d.keepScreenshotsDays),
+    runOn: d.runOn,
+    language: d.language,
+  };
+}
+
+/** A provider id from the preset's, unique among the existing ones and valid for the contract. */
+export function newProviderId(presetId: string, taken: readonly string[]): string {
+  const base = presetId.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 34) || 'provider';
+  if (!taken.includes(base)) return base;
+  for (let i = 2; ; i++) if (!taken.includes(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+export function providerFromPreset(preset: Preset, taken: readonly string[]): ProviderConfig {
+  return { id: newProviderId(preset.id, taken), preset: preset.id, label: preset.label, adapter: preset.adapter, baseURL: preset.baseURL ?? '', model: preset.model ?? '' };
+}

@@ -1,0 +1,43 @@
+// Hash routes, so a reload restores the view: #/threads/:id, #/threads/:id/runs/:runId, #/settings.
+export type Route =
+  | { name: 'home' }
+  | { name: 'thread'; threadId: string }
+  | { name: 'run'; threadId: string; runId: string }
+  | { name: 'settings' };
+
+export function parseHash(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(safeDecode);
+  if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (parts[0] === 'threads' && parts[1]) {
+    if (parts.length === 2) return { name: 'thread', threadId: parts[1] };
+    if (parts[2] === 'runs' && parts[3] && parts.length === 4) return { name: 'run', threadId: parts[1], runId: parts[3] };
+  }
+  return { name: 'home' };
+}
+
+export function formatRoute(route: Route): string {
+  const e = encodeURIComponent;
+  switch (route.name) {
+    case 'home':
+      return '#/';
+    case 'settings':
+      return '#/settings';
+    case 'thread':
+      return `#/threads/${e(route.threadId)}`;
+    case 'run':
+      return `#/threads/${e(route.threadId)}/runs/${e(route.runId)}`;
+  }
+}
+
+/** The thread a route is about, if any. */
+export function routeThreadId(route: Route): string | undefined {
+  return route.name === 'thread' || route.name === 'run' ? route.threadId : undefined;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -17,3 +17,18 @@ it('agents/ imports nothing from electron, react, the DOM or the app layers', ()
     .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((line) => forbidden.test(line)).map((line) => `${relative(root, f)}: ${line.trim()}`));
   expect(offenders).toEqual([]);
 });
+
+it('renderer/ takes only types from the contract, and nothing else from the engine or Electron', () => {
+  const rendererDir = join(root, '..', 'renderer', 'src');
+  const files = readdirSync(rendererDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+  expect(files.length).toBeGreaterThan(10);
+  const offenders = files.flatMap((f) =>
+    readFileSync(f, 'utf8').split('\n')
+      .filter((line) => /from\s+['"][^'"]*(agents|electron)\//.test(line) || /from\s+['"]electron['"]/.test(line))
+      .filter((line) => !/^\s*import type .* from ['"](\.\.\/)+agents\/contract\.ts['"]/.test(line))
+      .map((line) => `${relative(root, f)}: ${line.trim()}`),
+  );
+  expect(offenders).toEqual([]);
+});

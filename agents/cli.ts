@@ -7,8 +7,10 @@ import { runsCommands } from './cli/runs-commands.ts';
 import { tasksCommands } from './cli/tasks-commands.ts';
 import { modelsCommands } from './cli/models-commands.ts';
 import { serveCommands } from './cli/serve-commands.ts';
+import { automationsCommands } from './cli/automations-commands.ts';
+import { scheduleCommands } from './cli/schedule-commands.ts';
 
-const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands];
+const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands, ...automationsCommands, ...scheduleCommands];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

@@ -11,6 +11,9 @@ import { openSharedStore, type SharedStore } from '../store/shared-open.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { commands, isCommandName, type AppEvent, type CommandName, type CommandOutput, type LoggedRunEvent, type Run, type SettingsView } from '../contract.ts';
 import type { z } from 'zod';
+import { ScheduleStore } from '../automations/schedule-store.ts';
+import { Scheduler } from '../automations/scheduler.ts';
+import { automationFirer } from './automation-runner.ts';
 import { CommandError, toCommandError } from './command-error.ts';
 import { pruneScreenshots } from './retention.ts';
 import { exportRun } from './run-export.ts';
@@ -42,6 +45,7 @@ const ROW_CHANGES = new Set(['run_started', 'run_paused', 'run_resumed', 'approv
 export class AppService {
   private readonly listeners = new Set<(e: AppEvent) => void>();
   private readonly host: RunHost;
+  private readonly scheduler: Scheduler;
   private readonly unsubscribe: () => void;
   private closed = false;
 
@@ -56,6 +60,10 @@ export class AppService {
     this.host = new RunHost({
       store: shared.store, secrets: opts.secrets, env, ...(opts.display ? { display: opts.display } : {}), ...(opts.wrapDriver ? { wrapDriver: opts.wrapDriver } : {}),
       onEnded: (runId) => this.emitRun(runId),
+    });
+    this.scheduler = new Scheduler({
+      schedules: new ScheduleStore(shared.store.db),
+      fire: automationFirer({ store: shared.store, dataDir: opts.dataDir, host: this.host, settings: () => this.settings.get() }),
     });
     this.unsubscribe = shared.store.subscribe((stored) => {
       const event = stored as unknown as LoggedRunEvent;
@@ -72,7 +80,9 @@ export class AppService {
     if (shared.recovered.length) warnings.push(`${shared.recovered.length} run(s) left active by a stopped process were marked interrupted`);
     const pruned = await pruneScreenshots(shared.store, settings.get().keepScreenshotsDays).catch(() => 0);
     if (pruned) warnings.push(`deleted ${pruned} screenshot(s) older than ${settings.get().keepScreenshotsDays} days`);
-    return new AppService(opts, shared, settings, warnings);
+    const service = new AppService(opts, shared, settings, warnings);
+    service.scheduler.start();
+    return service;
   }
 
   get store() {
@@ -113,7 +123,10 @@ export class AppService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Scheduled runs end when the host aborts them; only then has the scheduler written their results.
+    const stopping = this.scheduler.stop();
     await this.host.close();
+    await stopping;
     this.unsubscribe();
     this.listeners.clear();
     this.shared.close();

@@ -5,6 +5,7 @@ import type { DesktopDriver } from '../desktop/driver.ts';
 import { COMPACT_TARGETS, SCALE_TARGETS } from '../desktop/geometry.ts';
 import { NutDriver } from '../desktop/nut-driver.ts';
 import { createPlanner, ProviderError, type PlannerChoice } from '../models/create-planner.ts';
+import type { Planner } from '../models/planner.ts';
 import { findPreset } from '../models/providers.ts';
 import { AgentRun } from '../run/agent-run.ts';
 import type { RunOptions } from '../run/events.ts';
@@ -24,6 +25,8 @@ export interface RunHostOptions {
   onEnded: (runId: string) => void;
 }
 
+export type RunTarget = { display: string } | { sandbox: true };
+
 interface Active {
   run: AgentRun;
   display: string;
@@ -40,6 +43,8 @@ export interface StartRequest {
 
 export class RunHost {
   private readonly active = new Map<string, Active>();
+  /** Drivers and sandboxes of ended runs, still being closed. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(private readonly opts: RunHostOptions) {}
 
@@ -56,7 +61,7 @@ export class RunHost {
   }
 
   /** Where a run would happen now: the screen this process drives (--display or DISPLAY), or a fresh sandbox. */
-  target(settings: Settings): { display: string } | { sandbox: true } {
+  target(settings: Settings): RunTarget {
     if (settings.runOn === 'sandbox') return { sandbox: true };
     const own = this.opts.display ?? this.opts.env['DISPLAY'];
     if (!own) throw new CommandError('bad_input', 'there is no screen to drive here (DISPLAY is not set): choose "run on a sandbox display" in Settings');
@@ -65,7 +70,15 @@ export class RunHost {
 
   async start(req: StartRequest): Promise<AgentRun> {
     const choice = await this.planner(req.provider, req.settings);
-    const target = this.target(req.settings);
+    return this.startPlanned({
+      task: req.task, planner: choice.planner, provider: req.provider.id, ...(choice.model ? { model: choice.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}),
+      options: { ...req.settings.run, ...req.options }, target: this.target(req.settings),
+    });
+  }
+
+  /** Starts a run with a planner already made (an automation's replay) on a display or a sandbox. */
+  async startPlanned(req: { task: string; planner: Planner; provider: string; model?: string; threadId?: string; options: Partial<RunOptions>; target: RunTarget }): Promise<AgentRun> {
+    const { target } = req;
     if ('display' in target) {
       const busy = [...this.active.values()].find((a) => a.display === target.display);
       if (busy) throw new CommandError('conflict', `run ${busy.run.id} is already using display ${target.display}: wait for it, abort it, or run on a sandbox display`);
@@ -88,15 +101,16 @@ export class RunHost {
       });
       cleanups.push(() => nut.close());
       const driver = this.opts.wrapDriver ? this.opts.wrapDriver(nut) : nut;
-      const options = { ...req.settings.run, ...req.options };
-      const run = AgentRun.start({ store: this.opts.store, driver, planner: choice.planner }, {
-        task: req.task, provider: req.provider.id, ...(choice.model ? { model: choice.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}), options,
+      const run = AgentRun.start({ store: this.opts.store, driver, planner: req.planner }, {
+        task: req.task, provider: req.provider, ...(req.model ? { model: req.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}), options: req.options,
       });
       this.active.set(run.id, { run, display, sandbox: 'sandbox' in target });
-      void run.finished.finally(async () => {
-        await cleanup();
+      void run.finished.finally(() => {
+        // The display is free as soon as the run has ended; closing its driver needs no exclusivity.
         this.active.delete(run.id);
-        this.opts.onEnded(run.id);
+        const closing = cleanup().then(() => this.opts.onEnded(run.id));
+        this.closing.add(closing);
+        void closing.finally(() => this.closing.delete(closing));
       });
       return run;
     } catch (err) {
@@ -140,6 +154,7 @@ export class RunHost {
     for (const run of runs) run.control.abort('the app is closing');
     await Promise.all(runs.map((r) => r.finished));
     while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(this.closing);
   }
 }
 

@@ -1,7 +1,7 @@
 // deskpilot run "TASK": one agent run on a display, streamed as readable lines or JSON events,
 // with approvals and questions answered at the terminal (or from piped stdin) and Ctrl+C to abort.
 import { setImmediate as nextTick } from 'node:timers/promises';
-import { startDisplay } from '../desktop/display.ts';
+import { startDisplay, type VirtualDisplay } from '../desktop/display.ts';
 import { NutDriver } from '../desktop/nut-driver.ts';
 import { createPlanner, PROVIDER_NAMES, ProviderError, type PlannerChoice } from '../models/create-planner.ts';
 import type { AdapterName } from '../models/providers.ts';
@@ -103,17 +103,20 @@ export const runCommands: Command[] = [
   },
 ];
 
-interface RunArgs {
+export interface RunArgs {
   task: string;
-  choice: PlannerChoice;
+  choice: Pick<PlannerChoice, 'planner' | 'provider' | 'model' | 'secret'>;
   options: Partial<RunOptions>;
   target: { sandbox: true } | { display: string };
   json: boolean;
   threadId?: string;
   values: Values;
+  /** Told the display once it is known, before the run starts (automations probe its windows). */
+  onDisplay?: (d: { display: string; env?: Record<string, string>; virtual?: VirtualDisplay }) => void;
 }
 
-async function runAgent({ task, choice, options, target, json, threadId, values }: RunArgs): Promise<number> {
+/** Runs a planner on a display with the terminal as operator; `deskpilot automations run` reuses it. */
+export async function runAgent({ task, choice, options, target, json, threadId, values, onDisplay }: RunArgs): Promise<number> {
   const { secret } = choice;
   const mask = (s: string) => (secret ? s.split(secret).join('***') : s);
   const out = (line: string) => process.stdout.write(`${mask(line)}\n`);
@@ -164,6 +167,7 @@ async function runAgent({ task, choice, options, target, json, threadId, values 
 
     let display: string;
     let env: Record<string, string> | undefined;
+    let virtual: VirtualDisplay | undefined;
     if ('sandbox' in target) {
       const sandbox = await startDisplay().catch((err: Error) => {
         throw signalled ? err : new CliError(`could not start a sandbox display: ${err.message}`, 1);
@@ -171,6 +175,7 @@ async function runAgent({ task, choice, options, target, json, threadId, values 
       cleanups.push(() => sandbox.stop());
       display = sandbox.display;
       env = sandbox.env;
+      virtual = sandbox;
       note(`sandbox display ${display} (HOME=${env['HOME']}); it stops when the run ends`);
     } else {
       display = target.display;
@@ -182,6 +187,7 @@ async function runAgent({ task, choice, options, target, json, threadId, values 
     });
     cleanups.push(() => driver.close());
     if (signalled) return SIGNAL_EXIT[signalled] ?? 1;
+    onDisplay?.({ display, ...(env ? { env } : {}), ...(virtual ? { virtual } : {}) });
 
     // Take the terminal before the run starts: in raw mode Ctrl+C reaches us as a key, not as a
     // signal to the whole process group (which would also kill the input worker mid-action).

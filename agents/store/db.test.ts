@@ -16,7 +16,7 @@ describe('openDatabase', () => {
     try {
       expect(existsSync(tmp.dbPath())).toBe(true);
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-      expect(tables(db)).toEqual(['events', 'runs', 'threads']);
+      expect(tables(db)).toEqual(['automation_schedules', 'automation_versions', 'automations', 'events', 'inbox', 'runs', 'threads']);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
@@ -31,7 +31,7 @@ describe('openDatabase', () => {
     const db = openDatabase(tmp.dbPath());
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-      expect(tables(db)).toEqual(['events', 'runs', 'threads']);
+      expect(tables(db)).toEqual(['automation_schedules', 'automation_versions', 'automations', 'events', 'inbox', 'runs', 'threads']);
     } finally {
       db.close();
     }

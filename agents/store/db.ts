@@ -50,6 +50,47 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, seq)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: automations (agents/automations/automation-store.ts): the current version and every saved one.
+  `
+  CREATE TABLE automations (
+    name       TEXT PRIMARY KEY NOT NULL,
+    version    INTEGER NOT NULL,
+    json       TEXT NOT NULL CHECK (json_valid(json)),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE automation_versions (
+    name       TEXT NOT NULL REFERENCES automations (name) ON DELETE CASCADE,
+    version    INTEGER NOT NULL,
+    json       TEXT NOT NULL CHECK (json_valid(json)),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (name, version)
+  ) STRICT, WITHOUT ROWID;
+  `,
+  // 3: schedules of automations, and the inbox of their results (agents/automations/schedule-store.ts).
+  `
+  CREATE TABLE automation_schedules (
+    name            TEXT PRIMARY KEY NOT NULL REFERENCES automations (name) ON DELETE CASCADE,
+    cron            TEXT NOT NULL,
+    run_missed      INTEGER NOT NULL,
+    target          TEXT NOT NULL CHECK (target IN ('sandbox', 'display')),
+    created_at      INTEGER NOT NULL,
+    last_checked_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE inbox (
+    id          TEXT PRIMARY KEY NOT NULL,
+    automation  TEXT NOT NULL,
+    run_id      TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'needs_attention')),
+    trigger     TEXT NOT NULL CHECK (trigger IN ('schedule', 'missed', 'manual')),
+    summary     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    read_at     INTEGER
+  ) STRICT;
+  CREATE INDEX inbox_by_time ON inbox (created_at DESC);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

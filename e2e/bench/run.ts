@@ -2,6 +2,7 @@
 import { benchDesktop } from './desktop.ts';
 import { benchLoop } from './loop.ts';
 import { benchUi } from './ui.ts';
+import { benchAutomations } from './automations.ts';
 import { benchParsers } from '../../agents/models/bench.ts';
 import { printRows } from './stats.ts';
 
@@ -9,6 +10,7 @@ const sections: [string, () => Promise<void>][] = [
   ['desktop', () => benchDesktop()],
   ['loop', () => benchLoop()],
   ['ui', () => benchUi()],
+  ['automations', () => benchAutomations()],
   ['models', async () => printRows('Model replies and images (parse time per reply; image tokens per step at default settings, 1280x800)', await benchParsers())],
 ];
 const only = process.argv.slice(2);

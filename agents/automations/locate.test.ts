@@ -1,0 +1,68 @@
+// Which strategy finds a target, in order: the recorded point, its place in the window, a template
+// search, and a weak match accepted only where the search's best place is the expected one.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Evidence } from './automation.ts';
+import { boxAround, crop, decodeGray, type Gray } from './gray.ts';
+import { locateByShape } from './locate.ts';
+import { template, type Template } from './match.ts';
+import { filler, scene } from './testdata/scene.ts';
+import type { WindowInfo } from './window-probe.ts';
+
+const SAVE = { text: 'Save', x: 500, y: 400, button: true };
+const POINT = { x: 545, y: 415 };
+let screen: Gray;
+let moved: Gray;
+let cropT: Template;
+let evidence: Evidence;
+
+beforeAll(async () => {
+  screen = await decodeGray(await scene([...filler(), SAVE]));
+  moved = await decodeGray(await scene([...filler({ x: 140, y: -75 }), { ...SAVE, x: 640, y: 325 }]));
+  const box = boxAround(POINT, { width: 96, height: 48 }, screen);
+  cropT = template(crop(screen, box));
+  evidence = { point: POINT, crop: 'sha256-x.png', cropOffset: { x: POINT.x - box.left, y: POINT.y - box.top } };
+});
+
+/** The screen with deterministic noise over the target's crop: still the best place, but a weak match. */
+function noisy(g: Gray, amplitude: number): Gray {
+  const data = Uint8Array.from(g.data);
+  let seed = 7;
+  for (let y = 391; y < 439; y++) {
+    for (let x = 497; x < 593; x++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      data[y * g.width + x] = Math.max(0, Math.min(255, data[y * g.width + x]! + ((seed % (2 * amplitude)) - amplitude)));
+    }
+  }
+  return { ...g, data };
+}
+
+describe('locateByShape', () => {
+  it('keeps the recorded point when the crop matches there', () => {
+    expect(locateByShape({ evidence, crop: cropT, screen })).toMatchObject({ found: true, how: 'replayed', point: POINT });
+  });
+
+  it('follows the window when the point keeps its place in it', () => {
+    const e: Evidence = { ...evidence, window: { title: 'note.txt - Mousepad', relative: { x: 445, y: 315 } } };
+    const window: WindowInfo = { id: '1', title: '*note.txt - Mousepad', left: 240, top: 25, width: 900, height: 600 };
+    const r = locateByShape({ evidence: e, crop: cropT, screen: moved, window });
+    expect(r).toMatchObject({ found: true, how: 'relocated:window', point: { x: 685, y: 340 } });
+    expect(r.detail).toMatch(/^relocated with its window \(match (0\.9\d|1\.00)\), moved \(\+140, -75\)$/);
+    // Another window's title: its position says nothing; the search finds the target instead.
+    expect(locateByShape({ evidence: e, crop: cropT, screen: moved, window: { ...window, title: 'Terminal' } })).toMatchObject({ how: 'relocated:template', point: { x: 685, y: 340 } });
+  });
+
+  it('accepts a weak match at the recorded point when nothing on the screen matches well', () => {
+    const blurred = noisy(screen, 90);
+    const weak = locateByShape({ evidence, crop: cropT, screen: blurred });
+    expect(weak).toMatchObject({ found: true, how: 'replayed', point: POINT });
+    expect(weak.detail).toMatch(/^replayed at \(545, 415\) \(weak match 0\.[67]\d; nothing on the screen matches 0\.8 or better\)$/);
+    // The same weak match away from where the target was expected is not enough.
+    const elsewhere = locateByShape({ evidence: { ...evidence, point: { x: 300, y: 600 } }, crop: cropT, screen: blurred });
+    expect(elsewhere).toMatchObject({ found: false });
+    expect(elsewhere.detail).toMatch(/^best template match 0\.[67]\d < 0\.8$/);
+  });
+
+  it('replays unchecked at the recorded point when there is no crop', () => {
+    expect(locateByShape({ evidence, crop: undefined, screen: moved })).toMatchObject({ found: true, how: 'unchecked', point: POINT });
+  });
+});

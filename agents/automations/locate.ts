@@ -1,0 +1,137 @@
+// Finding a step's target on the current screen from its evidence: the recorded point checked
+// against the crop, then the point relative to the active window, then a template search over the
+// whole screen, then (slow, last) the recorded word by OCR.
+import type { Point } from '../desktop/actions.ts';
+import type { Evidence } from './automation.ts';
+import { encodePng, type Gray } from './gray.ts';
+import { scoreAt, searchTemplate, type Template } from './match.ts';
+import { centreOf, ocrWords, wordsMatching, type OcrWord } from './ocr.ts';
+import type { WindowInfo } from './window-probe.ts';
+
+export interface Thresholds {
+  /** The crop at a candidate point (recorded or window-relative) must match this well. */
+  check: number;
+  /** The best place found by searching the whole screen must match this well. */
+  match: number;
+  /**
+   * A weaker match at the expected place is enough when nothing on the whole screen matches well:
+   * the run's own screenshot can be a frame early (a key not yet drawn next to the target).
+   */
+  corroborated: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { check: 0.85, match: 0.8, corroborated: 0.6 };
+/** How far around the expected place a weak match may peak, in screen px. */
+const NEAR_PX = 2;
+/** How much better a place elsewhere must match than the expected one to move the target there. */
+const MOVE_MARGIN = 0.1;
+/** Matches this close to the best are equally good: the one nearest the expected place wins. */
+const TIE = 0.02;
+
+export type How = 'replayed' | 'relocated:window' | 'relocated:template' | 'relocated:ocr' | 'unchecked';
+
+export interface Found {
+  found: true;
+  how: How;
+  point: Point;
+  score?: number;
+  /** A readable account: "relocated by template match (0.93), moved (+40, +25)". */
+  detail: string;
+}
+
+export interface NotFound {
+  found: false;
+  /** Best template score seen, for the failure message. */
+  best?: number;
+  detail: string;
+}
+
+export interface ShapeInput {
+  evidence: Evidence;
+  /** The decoded crop, or undefined when the evidence has none (or its file is gone). */
+  crop: Template | undefined;
+  screen: Gray;
+  window?: WindowInfo | undefined;
+  thresholds?: Thresholds;
+}
+
+const moved = (from: Point, to: Point) => (from.x === to.x && from.y === to.y ? 'not moved' : `moved (${signed(to.x - from.x)}, ${signed(to.y - from.y)})`);
+const signed = (n: number) => (n >= 0 ? `+${n}` : String(n));
+
+/** The cheap strategies: they take milliseconds, so a replay can retry them while the screen changes. */
+export function locateByShape({ evidence, crop, screen, window, thresholds = DEFAULT_THRESHOLDS }: ShapeInput): Found | NotFound {
+  const recorded = evidence.point;
+  const expected = windowPoint(evidence, window);
+  if (!crop || !evidence.cropOffset) {
+    const p = expected ?? recorded;
+    return { found: true, how: 'unchecked', point: p, detail: `no crop to check against; ${expected ? 'at its place in the window' : 'at the recorded point'}, unchecked` };
+  }
+  const off = evidence.cropOffset;
+  const at = (p: Point) => scoreAt(screen, crop, p.x - off.x, p.y - off.y);
+  const here = at(recorded);
+  if (here >= thresholds.check) return { found: true, how: 'replayed', point: recorded, score: here, detail: `replayed at (${recorded.x}, ${recorded.y}) (match ${here.toFixed(2)})` };
+  if (expected && (expected.x !== recorded.x || expected.y !== recorded.y)) {
+    const s = at(expected);
+    if (s >= thresholds.check) return { found: true, how: 'relocated:window', point: expected, score: s, detail: `relocated with its window (match ${s.toFixed(2)}), ${moved(recorded, expected)}` };
+  }
+  // The best the expected places (recorded, or in the window) manage within a couple of pixels.
+  const near = (p: Point) => {
+    let top = 0;
+    for (let dy = -NEAR_PX; dy <= NEAR_PX; dy++) for (let dx = -NEAR_PX; dx <= NEAR_PX; dx++) top = Math.max(top, at({ x: p.x + dx, y: p.y + dy }));
+    return top;
+  };
+  const stay = [{ p: recorded, how: 'replayed' as How }, ...(expected ? [{ p: expected, how: 'relocated:window' as How }] : [])]
+    .map((c) => ({ ...c, score: near(c.p) }))
+    .sort((a, b) => b.score - a.score)[0]!;
+  const stayHere = (why: string): Found => {
+    const where = stay.how === 'replayed' ? `replayed at (${stay.p.x}, ${stay.p.y})` : `relocated with its window, ${moved(recorded, stay.p)}`;
+    return { found: true, how: stay.how, point: stay.p, score: stay.score, detail: `${where} (weak match ${stay.score.toFixed(2)}; ${why})` };
+  };
+  const canStay = stay.score >= thresholds.corroborated;
+
+  const search = searchTemplate(screen, crop);
+  if (search.skipped) return { found: false, best: here, detail: `${search.skipped}; at the recorded point it matches ${here.toFixed(2)} < ${thresholds.check}` };
+  const best = search.matches[0];
+  if (!best || best.score < thresholds.match) {
+    if (canStay) return stayHere(`nothing on the screen matches ${thresholds.match} or better`);
+    return { found: false, best: Math.max(best?.score ?? 0, here), detail: `best template match ${(best?.score ?? 0).toFixed(2)} < ${thresholds.match}` };
+  }
+  // Moving is a claim: with a decent match where the target was expected, only a clearly better one elsewhere wins.
+  if (canStay && best.score - stay.score < MOVE_MARGIN) return stayHere(`the best match elsewhere, ${best.score.toFixed(2)}, is not clearly better`);
+  const hint = expected ?? recorded;
+  const ties = search.matches.filter((m) => m.score >= thresholds.match && m.score >= best.score - TIE);
+  const pick = ties
+    .map((m) => ({ m, p: { x: m.left + off.x, y: m.top + off.y } }))
+    .sort((a, b) => Math.hypot(a.p.x - hint.x, a.p.y - hint.y) - Math.hypot(b.p.x - hint.x, b.p.y - hint.y))[0]!;
+  const note = ties.length > 1 ? `; ${ties.length} places look alike, took the nearest to where it was` : '';
+  return { found: true, how: 'relocated:template', point: pick.p, score: pick.m.score, detail: `relocated by template match (${pick.m.score.toFixed(2)}), ${moved(recorded, pick.p)}${note}` };
+}
+
+/** OCR of the whole screen for the recorded word; about half a second at 1280x800. */
+export async function locateByText(evidence: Evidence, screen: Gray, window: WindowInfo | undefined, words?: OcrWord[], signal?: AbortSignal): Promise<Found | NotFound> {
+  if (!evidence.text) return { found: false, detail: 'no recorded text to look for' };
+  const all = words ?? (await ocrWords(await encodePng(screen), signal));
+  const hits = wordsMatching(all, evidence.text);
+  if (hits.length === 0) return { found: false, detail: `OCR found no '${evidence.text}'` };
+  const hint = windowPoint(evidence, window) ?? evidence.point;
+  const off = evidence.textOffset ?? { x: 0, y: 0 };
+  const points = hits.map((w) => {
+    const c = centreOf(w);
+    return { x: Math.max(0, Math.min(screen.width - 1, c.x + off.x)), y: Math.max(0, Math.min(screen.height - 1, c.y + off.y)) };
+  });
+  points.sort((a, b) => Math.hypot(a.x - hint.x, a.y - hint.y) - Math.hypot(b.x - hint.x, b.y - hint.y));
+  const p = points[0]!;
+  const note = points.length > 1 ? `; '${evidence.text}' appears ${points.length} times, took the nearest to where it was` : '';
+  return { found: true, how: 'relocated:ocr', point: p, detail: `relocated by OCR of '${evidence.text}', ${moved(evidence.point, p)}${note}` };
+}
+
+/** Where the point would be if it kept its place in the (same-titled) active window. */
+function windowPoint(e: Evidence, w: WindowInfo | undefined): Point | undefined {
+  if (!e.window || !w) return undefined;
+  if (e.window.title !== undefined && w.title !== undefined && stripDirty(e.window.title) !== stripDirty(w.title)) return undefined;
+  const p = { x: w.left + e.window.relative.x, y: w.top + e.window.relative.y };
+  return p.x >= 0 && p.y >= 0 ? p : undefined;
+}
+
+// Editors mark unsaved files with a leading "*": still the same window.
+const stripDirty = (t: string) => t.replace(/^\*\s*/, '');

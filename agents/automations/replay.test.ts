@@ -1,0 +1,176 @@
+// Replaying compiled automations as AgentRuns (real store, a driver over rendered screens): as
+// recorded, relocated when the screen moved, by OCR when the look changed, waiting for a late
+// target, failing clearly on a missing one, healing, parameters, approvals and the evaluator.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DesktopActionInput } from '../desktop/actions.ts';
+import { ScriptedPlanner } from '../models/scripted.ts';
+import type { RunEvent } from '../run/events.ts';
+import type { Store } from '../store/store.ts';
+import { useTempStore } from '../store/testdata/temp-store.ts';
+import type { StoredEvent } from '../store/types.ts';
+import { AutomationStore } from './automation-store.ts';
+import type { Automation } from './automation.ts';
+import { compileRun, type CompileOptions } from './compile.ts';
+import { prepareReplay, startReplay } from './replay.ts';
+import type { ReplayPlannerOptions } from './replay-planner.ts';
+import { PictureDriver } from './testdata/fake-driver.ts';
+import { INVOICE_SCRIPT, runOf, SAVE, ScaledScript } from './testdata/runs.ts';
+import { filler, scene } from './testdata/scene.ts';
+
+const tmp = useTempStore();
+const MOVE = { x: 140, y: -75 };
+let original: Buffer;
+let moved: Buffer;
+let missing: Buffer;
+
+beforeAll(async () => {
+  [original, moved, missing] = await Promise.all([
+    scene([...filler(), SAVE]),
+    scene([...filler(MOVE), { ...SAVE, x: SAVE.x + MOVE.x, y: SAVE.y + MOVE.y }]),
+    scene(filler(MOVE)),
+  ]);
+});
+
+type Ev = StoredEvent & RunEvent;
+const eventsOf = (store: Store, runId: string) => store.readEvents(runId) as Ev[];
+const ofType = <T extends RunEvent['type']>(store: Store, runId: string, type: T) => eventsOf(store, runId).filter((e): e is Ev & Extract<RunEvent, { type: T }> => e.type === type);
+const inputs = (d: PictureDriver) => d.performed.filter((a) => a.type !== 'wait');
+
+async function saved(store: Store, opts: Partial<CompileOptions> = {}): Promise<Automation> {
+  const { run } = await runOf(store, new PictureDriver(original), new ScaledScript(INVOICE_SCRIPT));
+  const { automation } = await compileRun(store, run.id, { name: 'send invoice', params: { invoice: 'INV-001' }, ...opts });
+  return new AutomationStore(store.db, `${tmp.dir()}/automations`).save(automation);
+}
+
+async function replay(store: Store, automation: Automation, screen: Buffer, opts: Omit<ReplayPlannerOptions, 'readBlob'> & { approve?: 'never' | 'always' } = {}) {
+  const driver = new PictureDriver(screen);
+  const { approve = 'never', ...rest } = opts;
+  const { run, planner } = await startReplay({ store, driver }, automation, { findTimeoutMs: 0, params: { invoice: 'INV-002' }, ...rest, options: { approve } });
+  return { run, planner, driver, result: await run.finished };
+}
+
+describe('replaying an automation', () => {
+  it('replays as recorded with a new parameter value, as a run of provider "automation"', async () => {
+    const store = tmp.open();
+    const automation = await saved(store);
+    const { run, driver, result } = await replay(store, automation, original);
+    expect(result).toMatchObject({ status: 'done', answer: 'replayed 3 steps (3 as recorded)', steps: 3 });
+    expect(driver.performed).toEqual([
+      { type: 'click', x: 545, y: 415, button: 'left' },
+      { type: 'type', text: 'INV-002 for ACME' },
+      { type: 'keypress', keys: ['CTRL', 'S'] },
+    ]);
+    expect(store.getRun(run.id)).toMatchObject({ provider: 'automation', model: 'send invoice@v1', task: 'replay automation "send invoice" v1 with invoice="INV-002"' });
+    const thoughts = ofType(store, run.id, 'model_responded').map((e) => e.thought);
+    expect(thoughts[0]).toMatch(/^step 1\/3 click 'Save': replayed at \(545, 415\) \(match (0\.9\d|1\.00)\)$/);
+    expect(thoughts[1]).toBe('step 2/3 type "{{invoice}} for ACME": replayed; step 3/3 press CTRL+S: replayed');
+    expect(ofType(store, run.id, 'model_responded').every((e) => e.usage === undefined)).toBe(true);
+  });
+
+  it('relocates a target whose window moved, by template match, and says so', async () => {
+    const store = tmp.open();
+    const { run, driver, result } = await replay(store, await saved(store), moved);
+    expect(result.status).toBe('done');
+    expect(result.answer).toBe('replayed 3 steps (2 as recorded, 1 relocated)');
+    expect(driver.performed[0]).toEqual({ type: 'click', x: 545 + MOVE.x, y: 415 + MOVE.y, button: 'left' });
+    const thought = ofType(store, run.id, 'model_responded')[0]!.thought!;
+    expect(thought).toMatch(/^step 1\/3 click 'Save': relocated by template match \((0\.9\d|1\.00)\), moved \(\+140, -75\)$/);
+    const proposed = ofType(store, run.id, 'action_proposed')[0]!;
+    expect(proposed.raw).toMatchObject({ replay: { step: 's1', index: 1, how: 'relocated:template', from: { x: 545, y: 415 }, to: { x: 685, y: 340 } } });
+    expect(proposed.screenAction).toEqual({ type: 'click', x: 685, y: 340, button: 'left' });
+  });
+
+  it('stops on a missing target with a reason naming the step, after looking again for a while, typing nothing', async () => {
+    const store = tmp.open();
+    const { run, driver, result } = await replay(store, await saved(store), missing, { findTimeoutMs: 300, retryMs: 50 });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/step 1\/3 click 'Save': target not found on screen \(best template match 0\.\d\d < 0\.8; OCR found no 'Save'\)/);
+    expect(inputs(driver)).toEqual([]);
+    const waits = driver.performed.filter((a) => a.type === 'wait');
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    expect(ofType(store, run.id, 'model_responded')[0]!.thought).toMatch(/^step 1\/3 click 'Save': not found yet \(best template match 0\.\d\d < 0\.8\); looking again in 51 ms \(attempt 2\)$/);
+    expect(store.getRun(run.id)!.status).toBe('failed');
+  });
+
+  it('waits for a target that appears late', async () => {
+    const store = tmp.open();
+    const automation = await saved(store);
+    const driver = new PictureDriver(missing);
+    let waits = 0;
+    driver.onPerform = (a: DesktopActionInput) => {
+      if (a.type === 'wait' && ++waits === 2) driver.scene = moved;
+    };
+    const { run } = await startReplay({ store, driver }, automation, { params: { invoice: 'X' }, findTimeoutMs: 5000, retryMs: 10, options: { approve: 'never' } });
+    const result = await run.finished;
+    expect(result.status).toBe('done');
+    expect(waits).toBe(2);
+    expect(inputs(driver)[0]).toEqual({ type: 'click', x: 685, y: 340, button: 'left' });
+  });
+
+  it('finds a target whose look changed by its word (OCR)', async () => {
+    const store = tmp.open();
+    const target = { text: 'Invoices', x: 300, y: 300 };
+    const script = [{ actions: [{ type: 'click', x: 272, y: 236, button: 'left' }] }, { actions: [{ type: 'done' }] }];
+    const { run } = await runOf(store, new PictureDriver(await scene([...filler(), target])), new ScaledScript(script));
+    const { automation } = await compileRun(store, run.id, { name: 'open invoices' });
+    const saved = new AutomationStore(store.db, `${tmp.dir()}/automations`).save(automation);
+    expect(saved.steps[0]!.evidence!.text).toBe('Invoices');
+    // The word now sits on a dark framed bar in another place: its crop no longer matches.
+    const changed = await scene([...filler(MOVE), { text: 'Invoices', x: 800, y: 600, button: true }]);
+    const replayed = await replay(store, saved, changed, { params: {} });
+    expect(replayed.result.status, replayed.result.reason).toBe('done');
+    const thought = ofType(store, replayed.run.id, 'model_responded')[0]!.thought!;
+    expect(thought).toMatch(/relocated by OCR of 'Invoices'/);
+    const click = replayed.driver.performed[0] as { x: number; y: number };
+    expect(Math.abs(click.x - 845)).toBeLessThan(40);
+    expect(Math.abs(click.y - 615)).toBeLessThan(10);
+  });
+
+  it('hands a step it cannot find to the model when healing is allowed, then goes on replaying', async () => {
+    const store = tmp.open();
+    const automation = await saved(store, { allowHealing: true });
+    const healer = new ScriptedPlanner([{ thought: 'The Save button is gone; the menu has it.', actions: [{ type: 'click', x: 20, y: 10, button: 'left' }] }, { actions: [{ type: 'done' }] }]);
+    const { run, driver, result } = await replay(store, automation, missing, { heal: healer });
+    expect(result).toMatchObject({ status: 'done', answer: 'replayed 3 steps (2 as recorded, 1 healed)' });
+    expect(inputs(driver)).toEqual([{ type: 'click', x: 20, y: 10, button: 'left' }, { type: 'type', text: 'INV-002 for ACME' }, { type: 'keypress', keys: ['CTRL', 'S'] }]);
+    const thought = ofType(store, run.id, 'model_responded')[0]!.thought!;
+    expect(thought).toMatch(/^step 1\/3 click 'Save': target not found on screen .*; healing step 1\/3 click 'Save' with the model: The Save button is gone/);
+    expect(ofType(store, run.id, 'action_proposed')[0]!.raw).toMatchObject({ replay: { how: 'healed' } });
+  });
+
+  it('says a missing parameter before any run starts', async () => {
+    const store = tmp.open();
+    const automation = await saved(store);
+    await expect(prepareReplay(store, automation, {})).rejects.toThrow('automation "send invoice" needs --param invoice=VALUE');
+    await expect(prepareReplay(store, automation, { params: { invoice: 'x', other: 'y' } })).rejects.toThrow(/no parameter "other"/);
+    expect(store.listRuns().filter((r) => r.provider === 'automation')).toEqual([]);
+  });
+
+  it('goes through the same approvals: a rejected step stops the replay', async () => {
+    const store = tmp.open();
+    const automation = await saved(store);
+    const driver = new PictureDriver(original);
+    const { run } = await startReplay({ store, driver }, automation, { params: { invoice: 'INV-9' }, options: { approve: 'always' } });
+    let n = 0;
+    store.subscribe((e) => {
+      if (e.runId !== run.id || e.type !== 'approval_requested') return;
+      const decision = ++n === 1 ? { decision: 'approve' as const } : { decision: 'reject' as const, reason: 'not today' };
+      setTimeout(() => run.control.decide(e['actionId'] as string, decision), 1);
+    });
+    const result = await run.finished;
+    expect(result.status).toBe('failed');
+    expect(result.reason).toContain('step 2/3 type "{{invoice}} for ACME" was not performed (not today); the replay stopped there');
+    expect(inputs(driver)).toEqual([{ type: 'click', x: 545, y: 415, button: 'left' }]);
+  });
+
+  it('reports the evaluator verdict: verified, or a failed run', async () => {
+    const store = tmp.open();
+    const evaluator = { func: 'exact_match', result: { type: 'rule', rules: 'a' }, expected: { type: 'rule', rules: 'a' } };
+    const automation = await saved(store, { evaluator });
+    const ok = await replay(store, automation, original, { verify: async () => ({ verified: true, detail: 'the evaluator scored 1' }) });
+    expect(ok.result.answer).toBe('replayed 3 steps (3 as recorded); verified: the evaluator scored 1');
+    const bad = await replay(store, automation, original, { verify: async () => ({ verified: false, detail: 'scored 0.00: the file differs' }) });
+    expect(bad.result.status).toBe('failed');
+    expect(bad.result.reason).toContain('replayed 3 steps (3 as recorded), but the evaluator did not verify the result: scored 0.00: the file differs');
+  });
+});

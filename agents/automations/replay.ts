@@ -1,0 +1,48 @@
+// Starting a replay: an AgentRun whose planner is the automation, with provider 'automation' and
+// model `<name>@v<version>`, so the run list and timeline show what was replayed.
+import type { DesktopDriver } from '../desktop/driver.ts';
+import { AgentRun } from '../run/agent-run.ts';
+import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../run/events.ts';
+import type { Store } from '../store/store.ts';
+import type { Automation } from './automation.ts';
+import { ReplayPlanner, type ReplayPlannerOptions } from './replay-planner.ts';
+
+export const REPLAY_PROVIDER = 'automation';
+/** Room for "not found yet" re-looks on top of one loop step per step. */
+const RETRY_STEPS = 40;
+
+export interface PreparedReplay {
+  planner: ReplayPlanner;
+  task: string;
+  provider: string;
+  model: string;
+  options: Partial<RunOptions>;
+}
+
+/** Builds the planner (checking params: a missing one throws now) and the run's task and options. */
+export async function prepareReplay(store: Store, automation: Automation, opts: Omit<ReplayPlannerOptions, 'readBlob'> & { options?: Partial<RunOptions> } = {}): Promise<PreparedReplay> {
+  const { options, ...plannerOpts } = opts;
+  const planner = new ReplayPlanner(automation, { readBlob: (ref) => store.readBlob(ref), ...plannerOpts });
+  await planner.load();
+  const given = Object.entries(opts.params ?? {});
+  const task = `replay automation "${automation.name}" v${automation.version}${given.length ? ` with ${given.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}` : ''}`;
+  return {
+    planner,
+    task,
+    provider: REPLAY_PROVIDER,
+    model: planner.model,
+    options: { ...options, maxSteps: options?.maxSteps ?? Math.max(DEFAULT_RUN_OPTIONS.maxSteps, planner.loopSteps + RETRY_STEPS) },
+  };
+}
+
+export interface StartReplayDeps {
+  store: Store;
+  driver: DesktopDriver;
+}
+
+export async function startReplay(deps: StartReplayDeps, automation: Automation, opts: Parameters<typeof prepareReplay>[2] & { threadId?: string } = {}): Promise<{ run: AgentRun; planner: ReplayPlanner }> {
+  const { threadId, ...rest } = opts;
+  const p = await prepareReplay(deps.store, automation, rest);
+  const run = AgentRun.start({ ...deps, planner: p.planner }, { task: p.task, provider: p.provider, model: p.model, options: p.options, ...(threadId ? { threadId } : {}) });
+  return { run, planner: p.planner };
+}

@@ -1,0 +1,194 @@
+// Automations on a real desktop: an agent run through the real OpenAI SDK and the mock server edits a
+// file in mousepad; it is compiled into an automation and replayed with no request reaching the
+// model: as recorded, after the window moved, after the target moved inside the window, with a
+// parameter (through the CLI), and with the app gone (a clear failure, nothing typed).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AutomationStore } from '../agents/automations/automation-store.ts';
+import type { Automation } from '../agents/automations/automation.ts';
+import { compileRun } from '../agents/automations/compile.ts';
+import { startReplay } from '../agents/automations/replay.ts';
+import { evaluatorVerifier } from '../agents/automations/verify.ts';
+import { xdotoolProbe } from '../agents/automations/window-probe.ts';
+import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
+import { NutDriver } from '../agents/desktop/nut-driver.ts';
+import { OpenAIResponsesPlanner } from '../agents/models/openai-responses.ts';
+import { AgentRun } from '../agents/run/agent-run.ts';
+import { Store } from '../agents/store/store.ts';
+import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
+import { ofType } from './support/agent-harness.ts';
+import { waitForFile } from './support/apps.ts';
+import { closeNote, openNote, place, type NoteWindow } from './support/note-window.ts';
+
+const API_KEY = 'sk-test-automations';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TEXT = 'alpha bravo charlie\nfoxtrot golf\nhotel india juliet\n';
+const edited = (invoice: string, before = '') => `${before}alpha bravo charlie\nfoxtrot golf kilo ${invoice}\nhotel india juliet\n`;
+const HOME_PLACE = { x: 40, y: 40, width: 900, height: 560 };
+const EVALUATOR = {
+  func: 'check_include_exclude',
+  result: { type: 'vm_command_line', command: 'cat ~/note.txt', shell: true },
+  expected: { type: 'rule', rules: { include: ['foxtrot golf kilo INV-'] } },
+};
+
+let display: VirtualDisplay;
+let driver: NutDriver;
+let mock: MockOpenAI;
+let store: Store;
+let automations: AutomationStore;
+let dir: string;
+let file: string;
+let note: NoteWindow | undefined;
+let automation: Automation;
+let agentRunId: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'deskpilot-automations-e2e-'));
+  [display, mock] = await Promise.all([startDisplay({ size: { width: 1280, height: 800 } }), startMockOpenAI({ apiKey: API_KEY })]);
+  driver = await NutDriver.start({ display: display.display, env: display.env });
+  store = Store.open(join(dir, 'deskpilot.db'));
+  automations = new AutomationStore(store.db, join(dir, 'automations'));
+  file = join(display.env.HOME!, 'note.txt');
+});
+
+afterAll(async () => {
+  store?.close();
+  await driver?.close();
+  await mock?.close();
+  await display?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh mousepad on TEXT (plus `before`) at `at`. */
+async function reopen(at = HOME_PLACE, before = ''): Promise<NoteWindow> {
+  if (note) await closeNote(display, note);
+  note = await openNote(display, file, before + TEXT, at);
+  return note;
+}
+
+async function replay(params: Record<string, string>, opts: { findTimeoutMs?: number } = {}) {
+  const requests = mock.requests.length;
+  const { run } = await startReplay({ store, driver }, automation, {
+    params, probe: xdotoolProbe(display.env), verify: evaluatorVerifier({ display, baseDir: dir }), options: { approve: 'never' }, ...opts,
+  });
+  const result = await run.finished;
+  expect(mock.requests.length, 'a replay must not call the model').toBe(requests);
+  const thoughts = ofType(store, run, 'model_responded').map((e) => e.thought ?? '');
+  return { run, result, thoughts };
+}
+
+describe('automations on a real desktop', () => {
+  it('(1) compiles an agent run and replays it with zero model requests', async () => {
+    await reopen();
+    mock.setTrajectory([
+      { thought: 'Put the caret on "foxtrot".', actions: [{ type: 'click_text', text: 'foxtrot' }] },
+      { batch: true, actions: [{ type: 'keypress', keys: ['END'] }, { type: 'type', text: ' kilo INV-001' }, { type: 'keypress', keys: ['CTRL', 'S'] }] },
+      { text: 'Saved.' },
+    ]);
+    const planner = new OpenAIResponsesPlanner({ baseURL: mock.url, apiKey: API_KEY, timeoutMs: 10_000, maxRetries: 1 });
+    const agent = AgentRun.start({ store, driver, planner }, { task: 'Add " kilo INV-001" to the foxtrot line and save', provider: planner.name, model: planner.model, options: { approve: 'never' } });
+    expect((await agent.finished).status).toBe('done');
+    agentRunId = agent.id;
+    expect(await waitForFile(file)).toBe(edited('INV-001'));
+    expect(mock.requests.length).toBe(3);
+
+    const { automation: compiled, warnings } = await compileRun(store, agent.id, {
+      name: 'note edit', params: { invoice: 'INV-001' }, evaluator: EVALUATOR, window: await xdotoolProbe(display.env)(),
+    });
+    expect(warnings).toEqual([]);
+    automation = automations.save(compiled);
+    expect(automation.steps.map((s) => [s.intent, s.chained ?? false])).toEqual([
+      ["click 'foxtrot'", false], ['press END', false], ['type " kilo {{invoice}}"', true], ['press CTRL+S', true],
+    ]);
+    expect(automation.steps[0]!.evidence).toMatchObject({ scale: 0.8, text: 'foxtrot', window: { relative: expect.any(Object) } });
+
+    await reopen();
+    const { result, thoughts } = await replay({ invoice: 'INV-001' });
+    expect(result, result.reason).toMatchObject({ status: 'done', steps: 3 });
+    expect(result.answer).toBe('replayed 4 steps (4 as recorded); verified: the evaluator scored 1');
+    expect(thoughts[0]).toMatch(/^step 1\/4 click 'foxtrot': replayed at \(\d+, \d+\) \(match (0\.9\d|1\.00)\)$/);
+    expect(await waitForFile(file)).toBe(edited('INV-001'));
+  });
+
+  it('(2) finds the target again after the window moved, and after the text moved inside it', async () => {
+    const w = await reopen();
+    await place(display, w.id, { ...HOME_PLACE, x: 300, y: 200 });
+    await new Promise((r) => setTimeout(r, 300));
+    const movedWindow = await replay({ invoice: 'INV-001' });
+    expect(movedWindow.result.status, movedWindow.result.reason).toBe('done');
+    expect(movedWindow.thoughts[0]).toMatch(/^step 1\/4 click 'foxtrot': relocated with its window \(match (0\.9\d|1\.00)\), moved \(\+260, \+160\)$/);
+    expect(await waitForFile(file)).toBe(edited('INV-001'));
+
+    // A new first line pushes "foxtrot" down a line, in a window that also moved: no longer where
+    // its window says, so the template search finds it.
+    const w2 = await reopen({ ...HOME_PLACE, x: 120, y: 90 }, 'zulu\n');
+    expect(w2.id).toBeTruthy();
+    const movedText = await replay({ invoice: 'INV-001' });
+    expect(movedText.result.status, movedText.result.reason).toBe('done');
+    expect(movedText.thoughts[0]).toMatch(/^step 1\/4 click 'foxtrot': relocated by template match \((0\.9\d|1\.00|0\.8\d)\), moved \(\+80, \+\d+\)/);
+    const proposed = ofType(store, movedText.run, 'action_proposed')[0]!;
+    expect(proposed.raw).toMatchObject({ replay: { how: 'relocated:template' } });
+    expect(await waitForFile(file)).toBe(edited('INV-001', 'zulu\n'));
+  });
+
+  it('(3) replays with another parameter value through the CLI, and lists and shows the automation', async () => {
+    await reopen();
+    const requests = mock.requests.length;
+    const r = await cli(['automations', 'run', 'note edit', '--param', 'invoice=INV-002', '--display', display.display, '--approve', 'never', '--db', join(dir, 'deskpilot.db')], { HOME: display.env.HOME! });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    if (process.env["SHOW_CLI"]) console.log(r.stdout, (await cli(["automations", "show", "note edit", "--db", join(dir, "deskpilot.db")])).stdout);
+    expect(mock.requests.length).toBe(requests);
+    expect(r.stdout).toMatch(/with automation \(note edit@v1\)/);
+    expect(r.stdout).toMatch(/thought: step 1\/4 click 'foxtrot': replayed at/);
+    expect(r.stdout).toMatch(/done after 3 steps: replayed 4 steps \(4 as recorded\); verified/);
+    expect(await waitForFile(file)).toBe(edited('INV-002'));
+
+    const missing = await cli(['automations', 'run', 'note edit', '--display', display.display, '--db', join(dir, 'deskpilot.db')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('automation "note edit" needs --param invoice=VALUE');
+
+    const db = join(dir, 'deskpilot.db');
+    const created = await cli(['automations', 'create', '--from-run', agentRunId, '--name', 'note edit cli', '--param', 'invoice=INV-001', '--no-ocr', '--db', db]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('saved automation "note edit cli" v1: 4 steps, parameters invoice');
+    const list = await cli(['automations', 'list', '--db', db]);
+    expect(list.stdout).toMatch(/^note edit +v1 +4 +invoice +\d{4}-/m);
+    expect(list.stdout).toMatch(/^note edit cli +v1 +4 +invoice +\d{4}-/m);
+    const show = await cli(['automations', 'show', 'note edit', '--db', db]);
+    expect(show.stdout).toContain(`1. click 'foxtrot' at (`);
+    expect(show.stdout).toContain(`3. + type " kilo {{invoice}}"`);
+    const deleted = await cli(['automations', 'delete', 'note edit cli', '--db', db]);
+    expect(deleted.stdout).toBe('deleted automation "note edit cli"\n');
+    expect(automations.get('note edit cli')).toBeUndefined();
+  });
+
+  it('(4) stops with a clear reason when the target is missing, and types nothing', async () => {
+    if (note) await closeNote(display, note);
+    note = undefined;
+    writeFileSync(file, TEXT);
+    const { run, result, thoughts } = await replay({ invoice: 'INV-003' }, { findTimeoutMs: 800 });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/^the model gave up: step 1\/4 click 'foxtrot': target not found on screen \(best template match 0\.\d\d < 0\.8; OCR found no 'foxtrot'\)$/);
+    expect(store.getRun(run.id)!.status).toBe('failed');
+    expect(thoughts[0]).toMatch(/not found yet/);
+    const proposed = ofType(store, run, 'action_proposed').map((e) => e.action.type);
+    expect(proposed.every((t) => t === 'wait')).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(TEXT);
+  });
+});
+
+/** `node bin/deskpilot.js ARGS` with DISPLAY unset; stdin closed. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DESKPILOT_HOME: join(dir, 'home'), ...env };
+  delete childEnv['DISPLAY'];
+  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}

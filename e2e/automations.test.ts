@@ -140,7 +140,6 @@ describe('automations on a real desktop', () => {
     const requests = mock.requests.length;
     const r = await cli(['automations', 'run', 'note edit', '--param', 'invoice=INV-002', '--display', display.display, '--approve', 'never', '--db', join(dir, 'deskpilot.db')], { HOME: display.env.HOME! });
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    if (process.env["SHOW_CLI"]) console.log(r.stdout, (await cli(["automations", "show", "note edit", "--db", join(dir, "deskpilot.db")])).stdout);
     expect(mock.requests.length).toBe(requests);
     expect(r.stdout).toMatch(/with automation \(note edit@v1\)/);
     expect(r.stdout).toMatch(/thought: step 1\/4 click 'foxtrot': replayed at/);

@@ -128,10 +128,13 @@ export async function locateByText(evidence: Evidence, screen: Gray, window: Win
 /** Where the point would be if it kept its place in the (same-titled) active window. */
 function windowPoint(e: Evidence, w: WindowInfo | undefined): Point | undefined {
   if (!e.window || !w) return undefined;
-  if (e.window.title !== undefined && w.title !== undefined && stripDirty(e.window.title) !== stripDirty(w.title)) return undefined;
+  if (e.window.title !== undefined && w.title !== undefined && !sameApp(e.window.title, w.title)) return undefined;
   const p = { x: w.left + e.window.relative.x, y: w.top + e.window.relative.y };
   return p.x >= 0 && p.y >= 0 ? p : undefined;
 }
 
-// Editors mark unsaved files with a leading "*": still the same window.
+// Editors mark unsaved files with a leading "*", and a sandbox's files have other paths: "... - Mousepad"
+// is still the same app's window. The crop check guards a wrong guess.
 const stripDirty = (t: string) => t.replace(/^\*\s*/, '');
+const appOf = (t: string) => t.split(' - ').at(-1)!.trim();
+const sameApp = (a: string, b: string) => stripDirty(a) === stripDirty(b) || (a.includes(' - ') && appOf(a) === appOf(b));

@@ -110,7 +110,7 @@ export function locateByShape({ evidence, crop, screen, window, thresholds = DEF
 /** OCR of the whole screen for the recorded word; about half a second at 1280x800. */
 export async function locateByText(evidence: Evidence, screen: Gray, window: WindowInfo | undefined, words?: OcrWord[], signal?: AbortSignal): Promise<Found | NotFound> {
   if (!evidence.text) return { found: false, detail: 'no recorded text to look for' };
-  const all = words ?? (await ocrWords(await encodePng(screen), signal));
+  const all = words ?? (await ocrWords(await encodePng(screen), signal ? { signal } : {}));
   const hits = wordsMatching(all, evidence.text);
   if (hits.length === 0) return { found: false, detail: `OCR found no '${evidence.text}'` };
   const hint = windowPoint(evidence, window) ?? evidence.point;

@@ -12,6 +12,10 @@ export interface OcrWord {
   width: number;
   height: number;
   conf: number;
+  /** block/paragraph/line, to tell whether two words are on one line. */
+  line: string;
+  /** The word's place in its line. */
+  word: number;
 }
 
 export const TESSERACT = process.env['TESSERACT'] ?? 'tesseract';
@@ -20,12 +24,20 @@ export class OcrUnavailableError extends Error {
   override name = 'OcrUnavailableError';
 }
 
-/** Runs `tesseract <png> - --psm 11 tsv` (sparse text: UI labels anywhere) on one thread. */
-export async function ocrWords(png: Buffer, signal?: AbortSignal): Promise<OcrWord[]> {
+export interface OcrOptions {
+  /** The image's format as a file extension; default png. */
+  ext?: string;
+  signal?: AbortSignal;
+  /** Words tesseract is less sure of are dropped; default 30 (of 100). */
+  minConf?: number;
+}
+
+/** Runs `tesseract <image> - --psm 11 tsv` (sparse text: UI labels anywhere) on one thread. */
+export async function ocrWords(image: Buffer, { ext = 'png', signal, minConf = 30 }: OcrOptions = {}): Promise<OcrWord[]> {
   const dir = await mkdtemp(join(tmpdir(), 'deskpilot-ocr-'));
   try {
-    const file = join(dir, 'frame.png');
-    await writeFile(file, png);
+    const file = join(dir, `frame.${ext}`);
+    await writeFile(file, image);
     const tsv = await new Promise<string>((resolve, reject) => {
       execFile(TESSERACT, [file, '-', '--psm', '11', 'tsv'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 16 << 20, timeout: 30_000, ...(signal ? { signal } : {}) }, (err, stdout, stderr) => {
         if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') reject(new OcrUnavailableError(`OCR needs the tesseract command (apt-get install tesseract-ocr tesseract-ocr-eng), or TESSERACT=/path/to/tesseract`));
@@ -33,21 +45,21 @@ export async function ocrWords(png: Buffer, signal?: AbortSignal): Promise<OcrWo
         else resolve(stdout);
       });
     });
-    return parseTsv(tsv);
+    return parseTsv(tsv, minConf);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-export function parseTsv(tsv: string): OcrWord[] {
+export function parseTsv(tsv: string, minConf = 30): OcrWord[] {
   const words: OcrWord[] = [];
   for (const row of tsv.split('\n').slice(1)) {
     const f = row.split('\t');
     if (f.length < 12 || f[0] !== '5') continue;
     const text = f.slice(11).join('\t').trim();
     const conf = Number(f[10]);
-    if (!text || conf < 30) continue;
-    words.push({ text, left: Number(f[6]), top: Number(f[7]), width: Number(f[8]), height: Number(f[9]), conf });
+    if (!text || conf < minConf) continue;
+    words.push({ text, left: Number(f[6]), top: Number(f[7]), width: Number(f[8]), height: Number(f[9]), conf, line: `${f[1]}/${f[2]}/${f[3]}/${f[4]}`, word: Number(f[5]) });
   }
   return words;
 }

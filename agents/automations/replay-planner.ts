@@ -206,7 +206,7 @@ export class ReplayPlanner implements Planner {
         continue;
       }
       // OCR is the last resort: if tesseract fails, the step is simply not found (unless the run was aborted).
-      words ??= await ocrWords(await encodePng(screen), signal).catch((err: unknown) => {
+      words ??= await ocrWords(await encodePng(screen), signal ? { signal } : {}).catch((err: unknown) => {
         if (signal.aborted) throw err;
         return [];
       });

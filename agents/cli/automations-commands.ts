@@ -14,6 +14,7 @@ import type { Planner } from '../models/planner.ts';
 import type { ApprovalMode } from '../run/events.ts';
 import { localTime } from '../run/run-format.ts';
 import { CliError, optionReader, type Command, type OptionValues } from './command.ts';
+import { displayTarget } from './display-option.ts';
 import { runAgent } from './run-commands.ts';
 import { openCliStore, type CliStore } from './store-access.ts';
 
@@ -198,7 +199,7 @@ export const automationsCommands: Command[] = [
       if (approve !== undefined && !(APPROVE_MODES as readonly string[]).includes(approve)) throw usageError(`--approve must be ${APPROVE_MODES.join(', ')}, not "${approve}"`);
       const maxSeconds = positive(values, 'max-seconds', false);
       const findTimeoutMs = positive(values, 'find-timeout', true);
-      const target = targetFrom(values, usageError, str);
+      const target = displayTarget(values, RUN_USAGE);
       const heal = await healerFrom(values, str, usageError);
 
       // What the run's display turns out to be: the window probe and the evaluator need it.
@@ -246,22 +247,6 @@ export const automationsCommands: Command[] = [
 ];
 
 type Str = (values: OptionValues, name: string) => string | undefined;
-
-/** --display :N, --sandbox, or $DISPLAY. */
-function targetFrom(values: OptionValues, usageError: (m: string) => CliError, str: Str): { sandbox: true } | { display: string } {
-  const display = str(values, 'display');
-  if (values['sandbox'] === true) {
-    if (display) throw usageError('give --display :N or --sandbox, not both');
-    return { sandbox: true };
-  }
-  if (display) {
-    if (!/^:\d+(\.\d+)?$/.test(display)) throw usageError(`--display must look like :101, not "${display}"`);
-    return { display };
-  }
-  const fromEnv = process.env['DISPLAY'];
-  if (fromEnv) return { display: fromEnv };
-  throw usageError('no display to replay on: DISPLAY is not set. Pass --display :N, or --sandbox for a fresh virtual display');
-}
 
 /** The model that takes over a step whose target is not found, when the automation allows it. */
 async function healerFrom(values: OptionValues, str: Str, usageError: (m: string) => CliError): Promise<{ planner: Planner; secret?: string } | undefined> {

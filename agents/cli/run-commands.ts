@@ -8,6 +8,7 @@ import type { AdapterName } from '../models/providers.ts';
 import { AgentRun } from '../run/agent-run.ts';
 import type { ApprovalMode, RunOptions } from '../run/events.ts';
 import type { StoredEvent } from '../store/types.ts';
+import { displayTarget } from './display-option.ts';
 import { CliError, optionReader, type Command, type OptionValues } from './command.ts';
 import { asRunEvent, describeProposed, eventJson, formatEvent, type LoggedEvent } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
@@ -64,22 +65,6 @@ function runOptionsFrom(values: Values): Partial<RunOptions> {
   };
 }
 
-/** --display :N, --sandbox, or $DISPLAY. */
-function displayFrom(values: Values): { sandbox: true } | { display: string } {
-  const display = str(values, 'display');
-  if (values['sandbox'] === true) {
-    if (display) throw usageError('give --display :N or --sandbox, not both');
-    return { sandbox: true };
-  }
-  if (display) {
-    if (!/^:\d+(\.\d+)?$/.test(display)) throw usageError(`--display must look like :101, not "${display}"`);
-    return { display };
-  }
-  const fromEnv = process.env['DISPLAY'];
-  if (fromEnv) return { display: fromEnv };
-  throw usageError('no display to drive: DISPLAY is not set. Pass --display :N for a running X display, or --sandbox to run on a fresh virtual display');
-}
-
 export const runCommands: Command[] = [
   {
     path: ['run'],
@@ -96,7 +81,7 @@ export const runCommands: Command[] = [
       if (!task) throw usageError('give the task, e.g. deskpilot run "open the Downloads folder" --provider scripted --script steps.json');
       const choice = await plannerFrom(values);
       const options = runOptionsFrom(values);
-      const target = displayFrom(values);
+      const target = displayTarget(values, USAGE);
       const threadId = str(values, 'thread');
       return runAgent({ task, choice, options, target, json: values['json'] === true, ...(threadId ? { threadId } : {}), values });
     },

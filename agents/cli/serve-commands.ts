@@ -8,6 +8,7 @@ import { isLoopback } from '../server/origin.ts';
 import { startServer } from '../server/http-server.ts';
 import { defaultDataDir } from '../store/paths.ts';
 import { CliError, optionReader, type Command } from './command.ts';
+import { checkDisplay } from './display-option.ts';
 
 const USAGE = 'serve [--host 127.0.0.1] [--port 7430] [--display :N] [--data-dir DIR]';
 const { usageError, str } = optionReader(USAGE);
@@ -24,8 +25,8 @@ export const serveCommands: Command[] = [
       const portText = str(values, 'port') ?? '7430';
       const port = Number(portText);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be 0-65535, not "${portText}"`);
-      const display = str(values, 'display');
-      if (display && !/^:\d+(\.\d+)?$/.test(display)) throw usageError(`--display must look like :101, not "${display}"`);
+      const rawDisplay = str(values, 'display');
+      const display = rawDisplay === undefined ? undefined : checkDisplay(rawDisplay, USAGE);
       const dataDir = resolve(str(values, 'data-dir') ?? defaultDataDir());
       const note = (line: string) => process.stderr.write(`${line}\n`);
       if (!existsSync(RENDERER_DIR)) note(`deskpilot: the UI is not built (${RENDERER_DIR} is missing): run npm run build`);

@@ -121,7 +121,7 @@ async function replyFor(turn: MockTurn, body: Record<string, unknown>, opts: Cha
     try {
       if (!words) {
         const { bytes, ext } = decodeDataUrl(image);
-        words = await ocrWords(bytes, ext);
+        words = await ocrWords(bytes, { ext, minConf: 0 });
       }
     } catch (err) {
       return text(`mock: could not read the screen to find "${a.text}": ${(err as Error).message}`);

@@ -1,58 +1,8 @@
 // Finds words on a screenshot with the apt tesseract, so a scripted trajectory can say
 // "click Save" and the mock clicks where Save really is in the image it was sent.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { normWord as norm, type OcrWord } from '../../agents/automations/ocr.ts';
 
-export interface OcrWord {
-  text: string;
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  conf: number;
-  /** block/paragraph/line, to tell whether two words are on one line. */
-  line: string;
-  word: number;
-}
-
-export const TESSERACT = process.env.TESSERACT ?? '/usr/bin/tesseract';
-
-/** Runs `tesseract <image> - --psm 11 tsv` and returns the words (TSV level 5). */
-export async function ocrWords(image: Buffer, ext = 'png'): Promise<OcrWord[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'mock-ocr-'));
-  try {
-    const file = join(dir, `frame.${ext}`);
-    await writeFile(file, image);
-    const tsv = await new Promise<string>((resolve, reject) => {
-      execFile(TESSERACT, [file, '-', '--psm', '11', 'tsv'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 16 << 20, timeout: 30_000 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`tesseract failed: ${err.message} ${stderr}`.trim()));
-        else resolve(stdout);
-      });
-    });
-    return parseTsv(tsv);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-export function parseTsv(tsv: string): OcrWord[] {
-  const words: OcrWord[] = [];
-  for (const row of tsv.split('\n').slice(1)) {
-    const f = row.split('\t');
-    if (f.length < 12 || f[0] !== '5') continue;
-    const text = f.slice(11).join('\t').trim();
-    if (!text) continue;
-    words.push({
-      text, left: Number(f[6]), top: Number(f[7]), width: Number(f[8]), height: Number(f[9]), conf: Number(f[10]),
-      line: `${f[1]}/${f[2]}/${f[3]}/${f[4]}`, word: Number(f[5]),
-    });
-  }
-  return words;
-}
-
-const norm = (s: string) => s.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+export { ocrWords, type OcrWord } from '../../agents/automations/ocr.ts';
 
 /**
  * The box of the first run of consecutive words on one line matching `text` (case-insensitive,

@@ -214,7 +214,7 @@ async function outputFor(turn: MockTurn, body: Record<string, unknown>): Promise
     try {
       if (!words) {
         const { bytes, ext } = decodeDataUrl(image);
-        words = await ocrWords(bytes, ext);
+        words = await ocrWords(bytes, { ext, minConf: 0 });
       }
     } catch (err) {
       return [...output, message(`mock: could not read the screen to find "${a.text}": ${(err as Error).message}`)];

@@ -151,11 +151,11 @@ describe('the Deskpilot UI over deskpilot serve', () => {
     const before = await page.getByTestId('run-item').count();
     await page.goto(server.url);
     await page.getByTestId('thread-item').first().waitFor();
-    expect(await page.getByTestId('thread-item').count()).toBe(4);
+    await expect.poll(() => page.getByTestId('thread-item').count()).toBe(4);
     await page.getByTestId('thread-item').last().click();
     await page.getByTestId('run-item').first().click();
     await expect.poll(status).toBe('done');
-    expect(await page.getByTestId('step-row').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('step-row').count()).toBe(3);
     expect(await page.getByTestId('status-line').textContent()).toContain('The file is written.');
     expect(before).toBeGreaterThan(0);
   });

@@ -8,7 +8,6 @@ import { PROVIDER_PRESETS } from '../models/providers.ts';
 import { isBlobRef } from '../store/blobs.ts';
 import { DB_FILE_NAME } from '../store/paths.ts';
 import { openSharedStore, type SharedStore } from '../store/shared-open.ts';
-import type { StoredEvent } from '../store/types.ts';
 import { commands, isCommandName, type AppEvent, type CommandName, type CommandOutput, type LoggedRunEvent, type Run, type SettingsView } from '../contract.ts';
 import type { z } from 'zod';
 import { ScheduleStore } from '../automations/schedule-store.ts';
@@ -116,10 +115,6 @@ export class AppService {
     this.host.pauseAll();
   }
 
-  activeRunIds(): string[] {
-    return this.host.ids();
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -156,7 +151,7 @@ export class AppService {
 
   private active(runId: string) {
     const run = this.host.get(runId);
-    if (!run) throw new CommandError('conflict', `run ${this.run(runId).id} is not active any more (it is ${this.run(runId).status})`);
+    if (!run) throw new CommandError('conflict', `run ${runId} is not active any more (it is ${this.run(runId).status})`);
     return run;
   }
 
@@ -213,7 +208,7 @@ export class AppService {
     'runs.get': ({ runId }) => this.run(runId),
     'runs.events': ({ runId, afterSeq, limit }) => {
       this.run(runId);
-      const events = this.store.readEvents(runId, afterSeq, limit) as StoredEvent[] as unknown as LoggedRunEvent[];
+      const events = this.store.readEvents(runId, afterSeq, limit) as unknown as LoggedRunEvent[];
       return { events, lastSeq: this.store.lastSeq(runId) };
     },
     'runs.start': async ({ task, threadId, providerId, options }) => {

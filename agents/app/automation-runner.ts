@@ -21,7 +21,7 @@ export function automationFirer(deps: { store: Store; dataDir: string; host: Run
     const result = await run.finished;
     if (result.status === 'done') return { runId: run.id, status: 'succeeded', summary: result.answer ?? `replayed ${result.steps} steps` };
     // A target the replay could not find again needs a person to look, not just a retry.
-    const attention = /not found|could not find|ask/i.test(result.reason ?? '');
+    const attention = /not found|could not find/i.test(result.reason ?? '');
     return { runId: run.id, status: attention ? 'needs_attention' : 'failed', summary: result.reason ?? result.status };
   };
 }

@@ -20,7 +20,7 @@ describe('pruneScreenshots', () => {
     new AutomationStore(store.db, join(tmp.dir(), 'automations')).save({
       format: AUTOMATION_FORMAT, name: 'keeper', params: [], allowHealing: false,
       steps: [{ id: 's1', intent: 'click Save', action: { type: 'click', x: 10, y: 10, button: 'left' }, evidence: { point: { x: 10, y: 10 }, crop, cropOffset: { x: 48, y: 24 } } }],
-    } as never);
+    });
     expect(await pruneScreenshots(store, 30)).toBe(1);
     expect([old, crop, fresh].map((r) => store.blobs.has(r))).toEqual([false, true, true]);
     expect(await pruneScreenshots(store, 0)).toBe(0);

@@ -52,10 +52,6 @@ export class RunHost {
     return this.active.get(runId)?.run;
   }
 
-  ids(): string[] {
-    return [...this.active.keys()];
-  }
-
   threadBusy(threadId: string): boolean {
     return [...this.active.values()].some((a) => a.run.threadId === threadId);
   }

@@ -63,8 +63,6 @@ export class ScheduleStore {
       touch: p('UPDATE automation_schedules SET last_checked_at = ? WHERE name = ?'),
       addItem: p('INSERT INTO inbox (id, automation, run_id, status, trigger, summary, created_at, read_at) VALUES (@id, @automation, @runId, @status, @trigger, @summary, @createdAt, NULL)'),
       items: p('SELECT * FROM inbox ORDER BY created_at DESC, id DESC LIMIT ?'),
-      unread: p('SELECT * FROM inbox WHERE read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?'),
-      markRead: p('UPDATE inbox SET read_at = ? WHERE id = ? AND read_at IS NULL'),
     };
   }
 
@@ -97,11 +95,7 @@ export class ScheduleStore {
     return { ...full, readAt: null };
   }
 
-  inbox({ unreadOnly = false, limit = 100 } = {}): InboxItem[] {
-    return ((unreadOnly ? this.#sql.unread : this.#sql.items).all(limit) as InboxRow[]).map(toItem);
-  }
-
-  markRead(id: string): boolean {
-    return this.#sql.markRead.run(this.now(), id).changes > 0;
+  inbox({ limit = 100 } = {}): InboxItem[] {
+    return (this.#sql.items.all(limit) as InboxRow[]).map(toItem);
   }
 }

@@ -49,11 +49,11 @@ export const scheduleCommands: Command[] = [
   },
   {
     path: ['automations', 'inbox'],
-    usage: 'automations inbox [--unread] [--json] [--db PATH]',
+    usage: 'automations inbox [--json] [--db PATH]',
     summary: 'results of scheduled and run-now automations: succeeded, failed, needs attention',
-    options: { unread: { type: 'boolean' }, json: { type: 'boolean' }, db: { type: 'string' } },
+    options: { json: { type: 'boolean' }, db: { type: 'string' } },
     async run({ values }) {
-      const items = withSchedules(values, (s) => s.inbox({ unreadOnly: values['unread'] === true }));
+      const items = withSchedules(values, (s) => s.inbox());
       if (values['json']) for (const i of items) process.stdout.write(`${JSON.stringify(i)}\n`);
       else if (!items.length) process.stdout.write('the inbox is empty\n');
       else for (const i of items) process.stdout.write(`${line(i)}\n`);

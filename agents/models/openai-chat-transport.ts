@@ -28,19 +28,19 @@ export class ChatTransport {
   async complete(body: ChatBody, signal: AbortSignal): Promise<unknown> {
     if (signal.aborted) throw abortError(signal);
     try {
-      if (!this.opts.stream) return await untilAborted(this.client.chat.completions.create(body, { signal }), signal);
+      if (!this.opts.stream) return await untilAborted((s) => this.client.chat.completions.create(body, { signal: s }), signal);
       const streamBody: OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming = {
         ...body,
         stream: true,
         ...(this.opts.streamUsage ?? true ? { stream_options: { include_usage: true } } : {}),
       };
-      const stream = await untilAborted(this.client.chat.completions.create(streamBody, { signal }), signal);
-      const acc = new ChunkAssembler();
-      // Each chunk arrives after the signal is checked by the SDK's fetch; an abort ends the iteration with an error.
-      await untilAborted((async () => {
+      // Each chunk arrives after the SDK's fetch checks the request's signal; an abort ends the iteration.
+      return await untilAborted(async (s) => {
+        const stream = await this.client.chat.completions.create(streamBody, { signal: s });
+        const acc = new ChunkAssembler();
         for await (const chunk of stream) acc.add(chunk);
-      })(), signal);
-      return acc.result();
+        return acc.result();
+      }, signal);
     } catch (err) {
       throw this.mapError(err, signal);
     }

@@ -68,11 +68,17 @@ export function abortError(signal: AbortSignal, cause?: unknown): Error {
 }
 
 // The SDK sleeps between retries without watching the signal; this settles as soon as it aborts.
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+// The request gets its own signal, linked to the run's for its duration only: the SDK leaves a
+// listener on every signal it is given, which would pile up on a run's signal step after step.
+export function untilAborted<T>(request: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  const perRequest = new AbortController();
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
+    const onAbort = () => {
+      perRequest.abort(signal.reason);
+      reject(abortError(signal));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
+    request(perRequest.signal).then(
       (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
       (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
     );

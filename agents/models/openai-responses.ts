@@ -72,7 +72,7 @@ export class OpenAIResponsesPlanner implements Planner {
     const body = this.buildBody(ctx);
     let response: unknown;
     try {
-      response = await untilAborted(this.client.responses.create(body, { signal }), signal);
+      response = await untilAborted((s) => this.client.responses.create(body, { signal: s }), signal);
     } catch (err) {
       throw this.mapError(err, signal);
     }

@@ -9,8 +9,9 @@ import { modelsCommands } from './cli/models-commands.ts';
 import { serveCommands } from './cli/serve-commands.ts';
 import { automationsCommands } from './cli/automations-commands.ts';
 import { scheduleCommands } from './cli/schedule-commands.ts';
+import { recordCommand } from './cli/record-command.ts';
 
-const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands, ...automationsCommands, ...scheduleCommands];
+const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands, ...automationsCommands, recordCommand, ...scheduleCommands];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

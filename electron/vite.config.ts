@@ -24,6 +24,7 @@ function external(id: string): boolean {
 const workers: Record<string, string> = {
   'nut-worker': join(root, 'agents/desktop/nut-worker.ts'),
   'display-host': join(root, 'agents/desktop/display-host.ts'),
+  'hook-worker': join(root, 'agents/automations/hook-worker.ts'),
 };
 
 /** Rewrites `new URL('<relative>', import.meta.url)` in agents/ to what it meant before bundling. */

@@ -32,7 +32,7 @@ function automationsOf(cli: CliStore): AutomationStore {
 }
 
 /** Opens the store, runs fn, closes; automation errors become CLI errors. */
-async function withAutomations<T>(values: OptionValues, fn: (a: AutomationStore, cli: CliStore) => Promise<T> | T): Promise<T> {
+export async function withAutomations<T>(values: OptionValues, fn: (a: AutomationStore, cli: CliStore) => Promise<T> | T): Promise<T> {
   const cli = openCliStore(values);
   try {
     return await fn(automationsOf(cli), cli);
@@ -45,7 +45,7 @@ async function withAutomations<T>(values: OptionValues, fn: (a: AutomationStore,
 }
 
 /** --param k=v (repeatable) -> { k: v }. */
-function paramsFrom(values: OptionValues, usage: string): Record<string, string> {
+export function paramsFrom(values: OptionValues, usage: string): Record<string, string> {
   const raw = values['param'];
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
   const params: Record<string, string> = {};
@@ -96,7 +96,7 @@ export function describeStep(s: Step, i: number, total: number): string[] {
   const bits = e ? [
     e.crop ? 'crop' : '', e.text ? `text '${e.text}'` : '', e.window ? `window +${e.window.relative.x}+${e.window.relative.y}${e.window.title ? ` of "${e.window.title}"` : ''}` : '',
   ].filter(Boolean) : [];
-  const where = e ? ` at (${e.point.x}, ${e.point.y})` : '';
+  const where = e && !s.intent.includes(`(${e.point.x}, ${e.point.y})`) ? ` at (${e.point.x}, ${e.point.y})` : '';
   return [`${String(i + 1).padStart(String(total).length)}. ${s.chained ? '+ ' : ''}${s.intent}${where}${bits.length ? `  [${bits.join(', ')}]` : ''}`];
 }
 

@@ -60,6 +60,8 @@ const BUTTONS = { left: Button.LEFT, right: Button.RIGHT, middle: Button.MIDDLE 
 // Apps join clicks at one spot within their double-click time (Chromium 500 ms, GTK 400 ms):
 // a separate click there must wait. Presses of one multi-click need distinct X timestamps.
 const MULTI_CLICK_GAP_MS = 550;
+// xterm (multiClickTime 250 ms) joins clicks anywhere on its window, however far apart.
+const FAR_CLICK_GAP_MS = 300;
 const CLICK_INTERVAL_MS = 30;
 const MULTI_CLICK_DISTANCE = 8;
 let lastClick = { x: -1000, y: -1000, button: 'left' as MouseButton, endedAt: 0 };
@@ -118,8 +120,9 @@ async function moveTo(x: number, y: number): Promise<void> {
 
 async function clicks(id: number, x: number, y: number, button: MouseButton, count: number): Promise<void> {
   const sinceLast = Date.now() - lastClick.endedAt;
-  const near = lastClick.button === button && Math.abs(lastClick.x - x) <= MULTI_CLICK_DISTANCE && Math.abs(lastClick.y - y) <= MULTI_CLICK_DISTANCE;
-  if (near && sinceLast < MULTI_CLICK_GAP_MS) await sleep(id, MULTI_CLICK_GAP_MS - sinceLast);
+  const near = Math.abs(lastClick.x - x) <= MULTI_CLICK_DISTANCE && Math.abs(lastClick.y - y) <= MULTI_CLICK_DISTANCE;
+  const gap = lastClick.button !== button ? 0 : near ? MULTI_CLICK_GAP_MS : FAR_CLICK_GAP_MS;
+  if (sinceLast < gap) await sleep(id, gap - sinceLast);
   await moveTo(x, y);
   for (let i = 0; i < count; i++) {
     if (i > 0) await sleep(id, CLICK_INTERVAL_MS);

@@ -1,0 +1,110 @@
+// Recording a demonstration on a real Xvfb display: `deskpilot automations record` hooks the X input
+// that xdotool generates in an xterm, merges it into steps, takes review commands on stdin
+// (parameterize, delete, move), saves, and the saved automation replays with a new value.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAutomation } from '../agents/automations/automation.ts';
+import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
+import { openXterm, waitForFile } from './support/apps.ts';
+import { waitUntil } from './support/processes.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let display: VirtualDisplay;
+let dir: string;
+let xterm: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'deskpilot-record-e2e-'));
+  display = await startDisplay({ size: { width: 1280, height: 800 } });
+  xterm = await openXterm(display, 'record-target');
+  await display.run('xdotool', ['windowmove', '--sync', xterm, '0', '0']);
+  await display.run('xdotool', ['windowsize', '--sync', xterm, '800', '500']);
+});
+
+afterAll(async () => {
+  await display?.stop();
+  if (dir && !process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(args: string[], stdin: 'pipe' | 'ignore' = 'ignore'): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env: { ...process.env, ...display.env }, stdio: [stdin, 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+const xdotool = (...args: string[]) => display.run('xdotool', args);
+
+describe('automations record', () => {
+  it('records xdotool input as merged steps, applies review edits, and the saved automation replays with a new value', async () => {
+    const db = join(dir, 'deskpilot.db');
+    const file = join(dir, 'recorded.txt');
+    const rec = cli(['automations', 'record', '--name', 'greet', '--display', display.display, '--db', db, '--review'], 'pipe');
+    await waitUntil('the recorder to start', () => rec.err().includes('Recording display'), 30_000);
+    await new Promise((r) => setTimeout(r, 400)); // a few frames before the first press
+
+    // The demonstration: click into the terminal, type a command (with a fixed typo), clear the
+    // screen, click again elsewhere in the blank area, and a quick double click.
+    await xdotool('mousemove', '600', '400', 'click', '1');
+    await xdotool('type', '--delay', '20', 'echo first-valeu');
+    await xdotool('key', 'BackSpace', 'BackSpace', 'u', 'e');
+    await xdotool('type', '--delay', '20', ` > ${file}`);
+    await xdotool('key', 'Return');
+    expect(await waitForFile(file)).toBe('first-value\n'); // the demonstration itself did the work
+    await xdotool('key', 'ctrl+l');
+    await new Promise((r) => setTimeout(r, 300));
+    await xdotool('mousemove', '700', '450', 'click', '1');
+    await new Promise((r) => setTimeout(r, 600)); // not joined to the next press
+    await xdotool('mousemove', '650', '420', 'click', '--repeat', '2', '--delay', '80', '1');
+    await new Promise((r) => setTimeout(r, 300));
+    rec.child.kill('SIGINT');
+
+    await waitUntil('the review prompt', () => rec.err().includes('Review the steps'), 60_000);
+    const listed = rec.err();
+    expect(listed).toMatch(/1\. click at \(600, 400\)/);
+    expect(listed).toContain(`2. type "echo first-value > ${dir.slice(0, 20)}`);
+    expect(listed).toMatch(/3\. press ctrl\+l/);
+    expect(listed).toMatch(/4\. click at \(700, 450\)/);
+    expect(listed).toMatch(/5\. double-click at \(650, 420\)/);
+
+    // Review: a wrong command is explained and changes nothing; then parameterize, delete, move, save.
+    rec.child.stdin!.write('d 9\n');
+    await waitUntil('the error for a missing step', () => rec.err().includes('there is no step 9'));
+    rec.child.stdin!.write('p value=first-value\nd 3\nm 3 1\ns\n');
+    expect(await rec.exit, rec.err()).toBe(0);
+    expect(rec.out()).toContain('saved automation "greet" v1 (4 steps)');
+
+    const saved = parseAutomation(readFileSync(join(dir, 'automations', 'greet.json'), 'utf8'));
+    expect(saved.params).toEqual([{ name: 'value', default: 'first-value' }]);
+    expect(saved.steps.map((s) => s.action)).toEqual([
+      { type: 'click', x: 700, y: 450, button: 'left' },
+      { type: 'click', x: 600, y: 400, button: 'left' },
+      { type: 'type', text: `echo {{value}} > ${file}\n` },
+      { type: 'double_click', x: 650, y: 420 },
+    ]);
+    // Every pointer step has a crop from the screen just before its press, and its window.
+    for (const s of saved.steps.filter((x) => x.action.type !== 'type')) {
+      expect(s.evidence?.crop).toMatch(/\.png$/);
+      expect(s.evidence?.window?.title).toBe('record-target');
+    }
+
+    // The recorded automation replays without a model, with another value.
+    rmSync(file);
+    const run = cli(['automations', 'run', 'greet', '--param', 'value=second-value', '--display', display.display, '--db', db, '--approve', 'never']);
+    expect(await run.exit, run.out() + run.err()).toBe(0);
+    expect(await waitForFile(file)).toBe('second-value\n');
+  }, 150_000);
+
+  it('refuses a display that is not running, before recording anything', async () => {
+    const rec = cli(['automations', 'record', '--name', 'nothing', '--display', ':3999', '--db', join(dir, 'other.db')]);
+    expect(await rec.exit).toBe(1);
+    expect(rec.err()).toMatch(/cannot record display :3999/);
+  }, 60_000);
+});

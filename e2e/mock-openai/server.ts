@@ -64,6 +64,8 @@ export interface MockOpenAI {
   setTrajectory(turns: MockTurn[]): void;
   /** Queues faults, consumed one per request before the trajectory. */
   injectFaults(faults: MockFault[]): void;
+  /** Holds every model reply (POST) this long, as a hosted model takes to think; 0 = at once. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startMockOpenAI(opts: { apiKey?: string; /** Served by GET
   const requestCounts: number[] = [];
   /** response id -> its computer call ids, for previous_response_id. */
   const responses = new Map<string, string[]>();
+  let latencyMs = 0;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -102,6 +105,7 @@ export async function startMockOpenAI(opts: { apiKey?: string; /** Served by GET
       sendError(res, status, message, type, code, param);
     };
 
+    if (latencyMs > 0 && req.method === 'POST') await new Promise((r) => setTimeout(r, latencyMs));
     const path = req.url?.split('?')[0];
     if (req.method === 'GET' && path === '/v1/models' && opts.models) {
       if (opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`) return fail(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
@@ -142,6 +146,9 @@ export async function startMockOpenAI(opts: { apiKey?: string; /** Served by GET
     requestCounts,
     get served() {
       return next;
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     setTrajectory(list) {
       list.forEach((t, i) => {

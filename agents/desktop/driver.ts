@@ -33,6 +33,8 @@ export interface Screenshot {
 export interface SettleOptions {
   intervalMs?: number;
   capMs?: number;
+  /** How long the screen must stay unchanged: two frames 10 ms apart can both predate a redraw. */
+  quietMs?: number;
 }
 
 export interface SettleResult {

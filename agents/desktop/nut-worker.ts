@@ -300,12 +300,16 @@ async function capture(opts: CaptureOptions): Promise<Screenshot> {
 // Compares raw frames here, next to the grab: no encoding and no image crossing the IPC pipe.
 async function settle(id: number, opts: SettleOptions): Promise<SettleResult> {
   const start = performance.now();
-  const { intervalMs = 10, capMs = 1500 } = opts;
+  const { intervalMs = 10, capMs = 1500, quietMs = 50 } = opts;
   let previous: Buffer | undefined;
+  let unchangedSince = start;
   while (performance.now() - start < capMs) {
     const frame = (await screen.grabScreen()).data;
-    if (previous?.equals(frame)) return { ms: performance.now() - start, settled: true };
-    previous = frame;
+    const now = performance.now();
+    if (!previous?.equals(frame)) {
+      previous = frame;
+      unchangedSince = now;
+    } else if (now - unchangedSince >= quietMs) return { ms: now - start, settled: true };
     await sleep(id, intervalMs);
   }
   return { ms: performance.now() - start, settled: false };

@@ -171,7 +171,7 @@ describe('automations on a real desktop', () => {
     writeFileSync(file, TEXT);
     const { run, result, thoughts } = await replay({ invoice: 'INV-003' }, { findTimeoutMs: 800 });
     expect(result.status).toBe('failed');
-    expect(result.reason).toMatch(/^the model gave up: step 1\/4 click 'foxtrot': target not found on screen \(best template match 0\.\d\d < 0\.8; OCR found no 'foxtrot'\)$/);
+    expect(result.reason).toMatch(/^the replay stopped: step 1\/4 click 'foxtrot': target not found on screen \(best template match 0\.\d\d < 0\.8; OCR found no 'foxtrot'\)$/);
     expect(store.getRun(run.id)!.status).toBe('failed');
     expect(thoughts[0]).toMatch(/not found yet/);
     const proposed = ofType(store, run, 'action_proposed').map((e) => e.action.type);

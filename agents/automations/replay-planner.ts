@@ -55,6 +55,7 @@ interface Located {
 
 export class ReplayPlanner implements Planner {
   readonly name = 'automation';
+  readonly failWording = 'the replay stopped';
   readonly model: string;
   readonly counts: ReplayCounts = { replayed: 0, relocated: 0, unchecked: 0, healed: 0 };
   private readonly values: Record<string, string>;

@@ -90,6 +90,8 @@ export interface PlannerContext {
 
 export interface Planner {
   readonly name: string;
+  /** Who stopped, as a failed run's reason words it; "the model gave up" when omitted. */
+  readonly failWording?: string;
   /** The image size the planner wants for a given screen (from agents/desktop/geometry). */
   imageSizeFor(screen: Size): Size;
   next(ctx: PlannerContext, signal: AbortSignal): Promise<PlannerStep>;

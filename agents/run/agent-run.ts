@@ -198,7 +198,7 @@ export class AgentRun {
       const callId = proposed.callId;
       const actionId = ulid();
       if (action.type === 'done') return { end: { runId: this.id, status: 'done', steps: step, ...((action.answer ?? reply.answer) ? { answer: action.answer ?? reply.answer } : {}) } };
-      if (action.type === 'fail') return { end: { runId: this.id, status: 'failed', reason: `the model gave up: ${action.reason ?? 'no reason given'}`, steps: step } };
+      if (action.type === 'fail') return { end: { runId: this.id, status: 'failed', reason: `${this.deps.planner.failWording ?? 'the model gave up'}: ${action.reason ?? 'no reason given'}`, steps: step } };
 
       let screenAction: DesktopAction | undefined;
       let mapError: string | undefined;

@@ -102,6 +102,24 @@ describe('automations record', () => {
     expect(await waitForFile(file)).toBe('second-value\n');
   }, 150_000);
 
+  it('keeps what was recorded when the display dies mid-recording', async () => {
+    const doomed = await startDisplay({ size: { width: 800, height: 600 } });
+    try {
+      const rec = cli(['automations', 'record', '--name', 'cut short', '--display', doomed.display, '--db', join(dir, 'doomed.db')]);
+      await waitUntil('the recorder to start', () => rec.err().includes('Recording display'), 30_000);
+      await new Promise((r) => setTimeout(r, 400));
+      await doomed.run('xdotool', ['mousemove', '30', '40', 'click', '1']);
+      await waitUntil('the press to be seen', () => rec.err().includes('left press at (30, 40)'));
+      await doomed.stop();
+      expect(await rec.exit, rec.err()).toBe(0);
+      expect(rec.err()).toMatch(/recording stopped early: .*is the display still running/);
+      const saved = parseAutomation(readFileSync(join(dir, 'automations', 'cut short.json'), 'utf8'));
+      expect(saved.steps.map((s) => s.action)).toEqual([{ type: 'click', x: 30, y: 40, button: 'left' }]);
+    } finally {
+      await doomed.stop();
+    }
+  }, 60_000);
+
   it('refuses a display that is not running, before recording anything', async () => {
     const rec = cli(['automations', 'record', '--name', 'nothing', '--display', ':3999', '--db', join(dir, 'other.db')]);
     expect(await rec.exit).toBe(1);

@@ -12,6 +12,7 @@ import { checkDisplay } from './display-option.ts';
 
 const USAGE = 'automations record --name NAME [--display :N] [--param k=v ...] [--description TEXT] [--review] [--no-ocr] [--json] [--db PATH]';
 const note = (line: string) => process.stderr.write(`${line}\n`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const recordCommand: Command = {
   path: ['automations', 'record'],
@@ -51,7 +52,7 @@ export const recordCommand: Command = {
         if (recorder.error) note(`recording stopped early: ${recorder.error.message}`);
         if (recording.steps.length === 0) throw new CliError(`nothing was recorded on ${display} (${recording.events} input events): no automation saved`, 1);
 
-        note(`Recorded ${recording.events} input events as ${recording.steps.length} steps; gathering evidence...`);
+        note(`Recorded ${recording.events} input events as ${plural(recording.steps.length, 'step')}; gathering evidence...`);
         const built = await buildFromRecording(cli.store, recording, {
           name, ...(description ? { description } : {}), ocr: values['no-ocr'] !== true,
           onProgress: (done, total) => note(`  evidence ${done}/${total}`),
@@ -71,7 +72,7 @@ export const recordCommand: Command = {
         if (values['json'] === true) process.stdout.write(`${JSON.stringify(saved)}\n`);
         else {
           for (const [i, s] of saved.steps.entries()) for (const line of describeStep(s, i, saved.steps.length)) process.stdout.write(`${line}\n`);
-          process.stdout.write(`saved automation "${saved.name}" v${saved.version} (${saved.steps.length} steps) to ${automations.filePath(saved.name)}\n`);
+          process.stdout.write(`saved automation "${saved.name}" v${saved.version} (${plural(saved.steps.length, 'step')}) to ${automations.filePath(saved.name)}\n`);
         }
         return 0;
       } finally {

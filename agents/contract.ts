@@ -2,6 +2,8 @@
 // and output, and the events pushed to subscribers. Electron IPC and `deskpilot serve` both carry
 // exactly this; the renderer imports only its types.
 import { z } from 'zod';
+import { automationSchema } from './automations/automation.ts';
+import type { InboxItem } from './automations/schedule-store.ts';
 import { desktopActionSchema } from './desktop/actions.ts';
 import { agentActionSchema } from './models/planner.ts';
 import type { RunEvent } from './run/events.ts';
@@ -130,6 +132,43 @@ export const checkResultSchema = z.object({
   detail: z.string(),
 });
 
+// --- automations ---
+
+export { automationSchema };
+export type Automation = z.infer<typeof automationSchema>;
+
+/** Where a replay happens: the screen the app drives, or a fresh sandbox display. */
+export const replayTargetSchema = z.enum(['current', 'sandbox']);
+export type ReplayTarget = z.infer<typeof replayTargetSchema>;
+const automationName = z.string().trim().min(1).max(64);
+const paramValues = z.record(z.string().max(64), z.string().max(10_000));
+
+export const scheduleViewSchema = z.object({
+  cron: z.string(),
+  /** A run missed while nothing was running fires once at the next start. */
+  runMissed: z.boolean(),
+  target: replayTargetSchema,
+  /** When it fires next (ms), if it ever does. */
+  nextRun: z.number().optional(),
+});
+export type ScheduleView = z.infer<typeof scheduleViewSchema>;
+
+export const inboxItemSchema = z.object({
+  id: z.string(), automation: z.string(), runId: z.string().nullable(), status: z.enum(['succeeded', 'failed', 'needs_attention']),
+  trigger: z.enum(['schedule', 'missed', 'manual']), summary: z.string(), createdAt: z.number(), readAt: z.number().nullable(),
+});
+export type InboxEntry = z.infer<typeof inboxItemSchema>;
+const inboxAgrees: Same<InboxEntry, InboxItem> = true;
+void inboxAgrees;
+
+export const automationSummarySchema = z.object({
+  name: z.string(), version: z.number().int(), description: z.string().optional(), steps: z.number().int(), params: z.array(z.string()),
+  createdAt: z.number(), updatedAt: z.number(), schedule: scheduleViewSchema.nullable(),
+  /** The newest inbox item of this automation: how its last scheduled or run-now replay went. */
+  last: inboxItemSchema.pick({ status: true, runId: true, summary: true, createdAt: true }).optional(),
+});
+export type AutomationSummary = z.infer<typeof automationSummarySchema>;
+
 // --- commands ---
 
 const none = z.object({}).strict();
@@ -182,6 +221,33 @@ export const commands = {
   },
   'settings.setKey': { input: z.object({ providerId: z.string(), apiKey: z.string().max(4096).nullable() }).strict(), output: z.object({ hasKey: z.boolean() }) },
   'settings.testConnection': { input: z.object({ providerId: z.string() }).strict(), output: z.object({ ok: z.boolean(), results: z.array(checkResultSchema) }) },
+  'automations.list': { input: none, output: z.array(automationSummarySchema) },
+  'automations.get': {
+    input: z.object({ name: automationName, version: z.number().int().positive().optional() }).strict(),
+    output: z.object({ automation: automationSchema, versions: z.array(z.object({ version: z.number().int(), createdAt: z.number() })), schedule: scheduleViewSchema.nullable() }),
+  },
+  /** Saves the next version (the store numbers it): edits, reordering, deletions, parameters. */
+  'automations.save': { input: z.object({ automation: automationSchema.omit({ version: true }) }).strict(), output: automationSchema },
+  /** "Save as automation" on an ended run; `params` maps a name to text the run typed. */
+  'automations.fromRun': {
+    input: z.object({
+      runId: id, name: automationName, params: paramValues.optional(), description: z.string().max(2000).optional(),
+      /** Save as a new version when the name exists (else that is a conflict). */
+      overwrite: z.boolean().optional(),
+    }).strict(),
+    output: z.object({ automation: automationSchema, warnings: z.array(z.string()) }),
+  },
+  'automations.delete': { input: z.object({ name: automationName }).strict(), output: ok },
+  /** Run now: a replay without the model; its outcome lands in the inbox. */
+  'automations.run': { input: z.object({ name: automationName, params: paramValues.optional(), target: replayTargetSchema.optional() }).strict(), output: runSchema },
+  /** Replays of the automation (any version), newest first. */
+  'automations.history': { input: z.object({ name: automationName, limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(runSchema) },
+  'automations.schedule': {
+    input: z.object({ name: automationName, cron: z.string().trim().min(1, 'give a cron expression').max(200), runMissed: z.boolean().optional(), target: replayTargetSchema.optional() }).strict(),
+    output: scheduleViewSchema,
+  },
+  'automations.unschedule': { input: z.object({ name: automationName }).strict(), output: ok },
+  'inbox.list': { input: z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(inboxItemSchema) },
 } as const;
 
 export type Commands = typeof commands;
@@ -200,7 +266,9 @@ export type AppEvent =
   /** A run's row changed (created, status, outcome). */
   | { kind: 'run_updated'; run: Run }
   /** Threads were created, renamed or deleted: lists should be fetched again. */
-  | { kind: 'threads_changed' };
+  | { kind: 'threads_changed' }
+  /** Automations, schedules or the inbox changed: their lists should be fetched again. */
+  | { kind: 'automations_changed' };
 
 /** A command's failure as both transports carry it. `code` says what kind of mistake it was. */
 export interface CommandFailure {

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAutomation } from '../agents/automations/automation.ts';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
+import { runProbe } from '../agents/automations/a11y.ts';
 import { openXterm, waitForFile } from './support/apps.ts';
+import { openNote } from './support/note-window.ts';
 import { waitUntil } from './support/processes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -101,6 +103,29 @@ describe('automations record', () => {
     expect(await run.exit, run.out() + run.err()).toBe(0);
     expect(await waitForFile(file)).toBe('second-value\n');
   }, 150_000);
+
+  it('records the accessible name and role of what a press hit, where the app exposes one', async () => {
+    await openNote(display, join(dir, 'note.txt'), 'alpha\n', { x: 300, y: 100, width: 700, height: 400 });
+    const found = await runProbe(display.env, ['find', 'File', 'menu']);
+    const menu = found.components[0];
+    expect(menu, `mousepad's File menu: ${found.reason ?? 'not found'}`).toBeDefined();
+    const at = { x: menu!.box.left + 5, y: menu!.box.top + 5 };
+
+    const rec = cli(['automations', 'record', '--name', 'menu', '--display', display.display, '--db', join(dir, 'menu.db'), '--no-ocr']);
+    await waitUntil('the recorder to start', () => rec.err().includes('Recording display'), 30_000);
+    await new Promise((r) => setTimeout(r, 400));
+    await xdotool('mousemove', String(at.x), String(at.y), 'click', '1');
+    await new Promise((r) => setTimeout(r, 800)); // the probe runs while the menu is open
+    await xdotool('key', 'Escape');
+    await new Promise((r) => setTimeout(r, 300));
+    rec.child.kill('SIGINT');
+    expect(await rec.exit, rec.err()).toBe(0);
+    expect(rec.out()).toContain("menu 'File'");
+    const saved = parseAutomation(readFileSync(join(dir, 'automations', 'menu.json'), 'utf8'));
+    expect(saved.steps[0]!.action).toEqual({ type: 'click', x: at.x, y: at.y, button: 'left' });
+    expect(saved.steps[0]!.evidence?.a11y).toMatchObject({ name: 'File', role: 'menu' });
+    expect(saved.steps[0]!.intent).toBe("click 'File'");
+  }, 60_000);
 
   it('keeps what was recorded when the display dies mid-recording', async () => {
     const doomed = await startDisplay({ size: { width: 800, height: 600 } });

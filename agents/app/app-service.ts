@@ -10,9 +10,8 @@ import { DB_FILE_NAME } from '../store/paths.ts';
 import { openSharedStore, type SharedStore } from '../store/shared-open.ts';
 import { commands, isCommandName, type AppEvent, type CommandName, type CommandOutput, type LoggedRunEvent, type Run, type SettingsView } from '../contract.ts';
 import type { z } from 'zod';
-import { ScheduleStore } from '../automations/schedule-store.ts';
-import { Scheduler } from '../automations/scheduler.ts';
-import { automationFirer } from './automation-runner.ts';
+import { automationHandlers } from './automation-commands.ts';
+import { AutomationRunner } from './automation-runner.ts';
 import { CommandError, toCommandError } from './command-error.ts';
 import { pruneScreenshots } from './retention.ts';
 import { exportRun } from './run-export.ts';
@@ -37,6 +36,7 @@ export interface AppServiceOptions {
 
 type Input<C extends CommandName> = z.output<(typeof commands)[C]['input']>;
 type Handlers = { [C in CommandName]: (input: Input<C>) => Promise<CommandOutput<C>> | CommandOutput<C> };
+type AutomationCommand = keyof ReturnType<typeof automationHandlers>;
 
 /** Events after which a run's row (status, outcome) may have changed. */
 const ROW_CHANGES = new Set(['run_started', 'run_paused', 'run_resumed', 'approval_requested', 'approval_decided', 'question_asked', 'question_answered', 'run_finished', 'run_failed', 'run_aborted', 'run_interrupted']);
@@ -44,7 +44,7 @@ const ROW_CHANGES = new Set(['run_started', 'run_paused', 'run_resumed', 'approv
 export class AppService {
   private readonly listeners = new Set<(e: AppEvent) => void>();
   private readonly host: RunHost;
-  private readonly scheduler: Scheduler;
+  private readonly automations: AutomationRunner;
   private readonly unsubscribe: () => void;
   private closed = false;
 
@@ -60,10 +60,11 @@ export class AppService {
       store: shared.store, secrets: opts.secrets, env, ...(opts.display ? { display: opts.display } : {}), ...(opts.wrapDriver ? { wrapDriver: opts.wrapDriver } : {}),
       onEnded: (runId) => this.emitRun(runId),
     });
-    this.scheduler = new Scheduler({
-      schedules: new ScheduleStore(shared.store.db),
-      fire: automationFirer({ store: shared.store, dataDir: opts.dataDir, host: this.host, settings: () => this.settings.get() }),
+    this.automations = new AutomationRunner({
+      store: shared.store, dataDir: opts.dataDir, host: this.host, settings: () => this.settings.get(),
+      onInbox: () => this.emit({ kind: 'automations_changed' }),
     });
+    this.handlers = { ...this.coreHandlers, ...automationHandlers({ store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e) }) };
     this.unsubscribe = shared.store.subscribe((stored) => {
       const event = stored as unknown as LoggedRunEvent;
       this.emit({ kind: 'run_event', event });
@@ -80,7 +81,7 @@ export class AppService {
     const pruned = await pruneScreenshots(shared.store, settings.get().keepScreenshotsDays).catch(() => 0);
     if (pruned) warnings.push(`deleted ${pruned} screenshot(s) older than ${settings.get().keepScreenshotsDays} days`);
     const service = new AppService(opts, shared, settings, warnings);
-    service.scheduler.start();
+    service.automations.scheduler.start();
     return service;
   }
 
@@ -119,7 +120,7 @@ export class AppService {
     if (this.closed) return;
     this.closed = true;
     // Scheduled runs end when the host aborts them; only then has the scheduler written their results.
-    const stopping = this.scheduler.stop();
+    const stopping = this.automations.scheduler.stop();
     await this.host.close();
     await stopping;
     this.unsubscribe();
@@ -176,7 +177,9 @@ export class AppService {
     return p;
   }
 
-  private readonly handlers: Handlers = {
+  private readonly handlers: Handlers;
+
+  private readonly coreHandlers: Omit<Handlers, AutomationCommand> = {
     'app.info': () => ({
       version: packageVersion(),
       transport: this.opts.transport,

@@ -27,6 +27,13 @@ export interface RunHostOptions {
 
 export type RunTarget = { display: string } | { sandbox: true };
 
+/** The display a run got: a sandbox's own env and handle, so a replay can probe its windows and verify on it. */
+export interface RunDisplay {
+  display: string;
+  env?: Record<string, string>;
+  virtual?: VirtualDisplay;
+}
+
 interface Active {
   run: AgentRun;
   display: string;
@@ -73,7 +80,11 @@ export class RunHost {
   }
 
   /** Starts a run with a planner already made (an automation's replay) on a display or a sandbox. */
-  async startPlanned(req: { task: string; planner: Planner; provider: string; model?: string; threadId?: string; options: Partial<RunOptions>; target: RunTarget }): Promise<AgentRun> {
+  async startPlanned(req: {
+    task: string; planner: Planner; provider: string; model?: string; threadId?: string; options: Partial<RunOptions>; target: RunTarget;
+    /** Told the display before the run starts. */
+    onDisplay?: (d: RunDisplay) => void;
+  }): Promise<AgentRun> {
     const { target } = req;
     if ('display' in target) {
       const busy = [...this.active.values()].find((a) => a.display === target.display);
@@ -86,12 +97,15 @@ export class RunHost {
     try {
       let display: string;
       let env: Record<string, string> | undefined;
+      let virtual: VirtualDisplay | undefined;
       if ('sandbox' in target) {
         const sandbox = await startSandbox();
         cleanups.push(() => sandbox.stop());
         display = sandbox.display;
         env = sandbox.env;
+        virtual = sandbox;
       } else display = target.display;
+      req.onDisplay?.({ display, ...(env ? { env } : {}), ...(virtual ? { virtual } : {}) });
       const nut = await NutDriver.start({ display, ...(env ? { env } : {}) }).catch((err: Error) => {
         throw new CommandError('failed', `cannot drive display ${display}: ${err.message}`);
       });

@@ -30,7 +30,11 @@ export const evidenceSchema = z.object({
   textOffset: offset.optional(),
   /** The point relative to the active window's top-left, when it was known. */
   window: z.object({ title: z.string().optional(), relative: offset }).strict().optional(),
-  a11y: z.object({ name: z.string(), role: z.string() }).strict().optional(),
+  /**
+   * The accessible component under the point (AT-SPI name and role, where the app exposes one), and
+   * the point relative to that component's centre: a replay finds the component again by name.
+   */
+  a11y: z.object({ name: z.string(), role: z.string(), offset: offset.optional() }).strict().optional(),
 }).strict();
 export type Evidence = z.infer<typeof evidenceSchema>;
 

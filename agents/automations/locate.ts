@@ -1,7 +1,9 @@
 // Finding a step's target on the current screen from its evidence: the recorded point checked
 // against the crop, then the point relative to the active window, then a template search over the
-// whole screen, then (slow, last) the recorded word by OCR.
+// whole screen, then the component with the recorded accessibility name and role (AT-SPI, about
+// 0.1 s), then (slowest, last) the recorded word by OCR.
 import type { Point } from '../desktop/actions.ts';
+import { centreOfBox, type A11yFinder } from './a11y.ts';
 import type { Evidence } from './automation.ts';
 import { encodePng, type Gray } from './gray.ts';
 import { scoreAt, searchTemplate, type Template } from './match.ts';
@@ -28,7 +30,7 @@ const MOVE_MARGIN = 0.1;
 /** Matches this close to the best are equally good: the one nearest the expected place wins. */
 const TIE = 0.02;
 
-export type How = 'replayed' | 'relocated:window' | 'relocated:template' | 'relocated:ocr' | 'unchecked';
+export type How = 'replayed' | 'relocated:window' | 'relocated:template' | 'relocated:a11y' | 'relocated:ocr' | 'unchecked';
 
 export interface Found {
   found: true;
@@ -123,6 +125,32 @@ export async function locateByText(evidence: Evidence, screen: Gray, window: Win
   const p = points[0]!;
   const note = points.length > 1 ? `; '${evidence.text}' appears ${points.length} times, took the nearest to where it was` : '';
   return { found: true, how: 'relocated:ocr', point: p, detail: `relocated by OCR of '${evidence.text}', ${moved(evidence.point, p)}${note}` };
+}
+
+/**
+ * The component with the recorded accessibility name and role, asked of the app itself: found
+ * however its look or place changed, as long as the app exposes it. One match: its centre plus the
+ * recorded offset (kept inside its box); several: the nearest to where the target was expected.
+ */
+export async function locateByA11y(evidence: Evidence, finder: A11yFinder, window: WindowInfo | undefined, screen?: { width: number; height: number }, signal?: AbortSignal): Promise<Found | NotFound> {
+  const a = evidence.a11y;
+  if (!a) return { found: false, detail: 'no accessibility name recorded' };
+  const what = `${a.role} '${a.name}'`;
+  const lookup = await finder.find({ name: a.name, role: a.role }, signal);
+  signal?.throwIfAborted();
+  if (lookup.components.length === 0) return { found: false, detail: `no accessible ${what}${lookup.reason ? ` (${lookup.reason})` : ''}` };
+  const off = a.offset ?? { x: 0, y: 0 };
+  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+  const points = lookup.components.map((c) => {
+    const centre = centreOfBox(c.box);
+    const p = { x: clamp(centre.x + off.x, c.box.left, c.box.left + c.box.width - 1), y: clamp(centre.y + off.y, c.box.top, c.box.top + c.box.height - 1) };
+    return screen && screen.width > 0 && screen.height > 0 ? { x: clamp(p.x, 0, screen.width - 1), y: clamp(p.y, 0, screen.height - 1) } : { x: Math.max(0, p.x), y: Math.max(0, p.y) };
+  });
+  const hint = windowPoint(evidence, window) ?? evidence.point;
+  points.sort((p, q) => Math.hypot(p.x - hint.x, p.y - hint.y) - Math.hypot(q.x - hint.x, q.y - hint.y));
+  const p = points[0]!;
+  const note = points.length > 1 ? `; ${points.length} components are ${what}, took the nearest to where it was` : '';
+  return { found: true, how: 'relocated:a11y', point: p, detail: `relocated by accessibility name ${what}, ${moved(evidence.point, p)}${note}` };
 }
 
 /** Where the point would be if it kept its place in the (same-titled) active window. */

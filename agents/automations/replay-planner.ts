@@ -4,10 +4,11 @@
 import { actionPoints, type DesktopAction, type Point } from '../desktop/actions.ts';
 import type { Size } from '../desktop/geometry.ts';
 import type { AgentAction, Planner, PlannerContext, PlannerStep, ProposedAction } from '../models/planner.ts';
+import type { A11yFinder } from './a11y.ts';
 import { resolveParams, substitute, type Automation, type Step } from './automation.ts';
 import { throughLens } from './evidence.ts';
 import { decodeGray, encodePng, type Gray } from './gray.ts';
-import { DEFAULT_THRESHOLDS, locateByShape, locateByText, type Found, type How, type NotFound, type Thresholds } from './locate.ts';
+import { DEFAULT_THRESHOLDS, locateByA11y, locateByShape, locateByText, type Found, type How, type NotFound, type Thresholds } from './locate.ts';
 import { template, type Template } from './match.ts';
 import { ocrWords, type OcrWord } from './ocr.ts';
 import type { WindowInfo, WindowProbe } from './window-probe.ts';
@@ -24,12 +25,17 @@ export interface ReplayPlannerOptions {
   readBlob?: (ref: string) => Buffer;
   /** The active window, for points relative to their window. */
   probe?: WindowProbe;
+  /**
+   * Components by accessibility name and role (atspiProbe(env) for a display): a step whose target
+   * the screen no longer shows where or as it was is looked for by its recorded name, before OCR.
+   */
+  a11y?: A11yFinder;
   /** Takes over a step whose target cannot be found, if the automation allows healing. */
   heal?: Planner;
   /** Runs the automation's evaluator after the last step. */
   verify?: (evaluator: Record<string, unknown>, signal: AbortSignal) => Promise<Verification>;
   thresholds?: Thresholds;
-  /** How long a missing target is looked for again (the screen may still be changing) before OCR and failing. */
+  /** How long a missing target is looked for again (the screen may still be changing) before the accessibility name, OCR and failing. */
   findTimeoutMs?: number;
   /** Pause between looks. */
   retryMs?: number;
@@ -128,7 +134,7 @@ export class ReplayPlanner implements Planner {
           actions: [{ action: { type: 'wait', ms }, raw: { replay: { step: missing.step.id, index: missing.index + 1, how: 'waiting' } } }],
         };
       }
-      located = await this.byText(located, screen, window, signal);
+      located = await this.byFallbacks(located, screen, window, signal);
       missing = located.find((l) => l.result && !l.result.found);
     }
     signal.throwIfAborted();
@@ -197,22 +203,41 @@ export class ReplayPlanner implements Planner {
     return this.automation.steps.flatMap((s, i) => (s.evidence?.crop && this.crops.has(s.evidence.crop) && !this.crops.get(s.evidence.crop) ? [this.label(i)] : []));
   }
 
-  private async byText(located: Located[], screen: Gray, window: WindowInfo | undefined, signal: AbortSignal): Promise<Located[]> {
-    if (!this.opts.ocr) return located;
+  /**
+   * The slower strategies, once the shape ones gave up: the accessibility name (about 0.1 s: the app
+   * is asked, and its answer is exact where it exposes one), then the recorded word by OCR (about 0.5 s
+   * over the whole screen, and a read that can go wrong).
+   */
+  private async byFallbacks(located: Located[], screen: Gray, window: WindowInfo | undefined, signal: AbortSignal): Promise<Located[]> {
     let words: OcrWord[] | undefined;
     const out: Located[] = [];
     for (const l of located) {
-      if (!l.result || l.result.found || !l.step.evidence?.text) {
+      const e = l.step.evidence;
+      if (!l.result || l.result.found || !e) {
         out.push(l);
         continue;
       }
-      // OCR is the last resort: if tesseract fails, the step is simply not found (unless the run was aborted).
-      words ??= await ocrWords(await encodePng(screen), signal ? { signal } : {}).catch((err: unknown) => {
-        if (signal.aborted) throw err;
-        return [];
-      });
-      const r = await locateByText(l.step.evidence, screen, window, words, signal);
-      out.push({ ...l, result: r.found ? r : { found: false, ...(l.result.best !== undefined ? { best: l.result.best } : {}), detail: `${l.result.detail}; ${r.detail}` } });
+      let result: Found | NotFound = l.result;
+      const failed = (r: NotFound): NotFound => ({ found: false, ...(result.found || result.best === undefined ? {} : { best: result.best }), detail: `${result.detail}; ${r.detail}` });
+      if (e.a11y && this.opts.a11y) {
+        const finder = this.opts.a11y;
+        // The real finder never throws; an injected one that does leaves the step to OCR.
+        const r = await locateByA11y(e, finder, window, screen, signal).catch((err: unknown): NotFound => {
+          if (signal.aborted) throw err;
+          return { found: false, detail: `looking up accessible ${e.a11y!.role} '${e.a11y!.name}' failed: ${(err as Error).message}` };
+        });
+        result = r.found ? r : failed(r);
+      }
+      if (!result.found && e.text && this.opts.ocr) {
+        // OCR is the last resort: if tesseract fails, the step is simply not found (unless the run was aborted).
+        words ??= await ocrWords(await encodePng(screen), signal ? { signal } : {}).catch((err: unknown) => {
+          if (signal.aborted) throw err;
+          return [];
+        });
+        const r = await locateByText(e, screen, window, words, signal);
+        result = r.found ? r : failed(r);
+      }
+      out.push({ ...l, result });
     }
     return out;
   }

@@ -1,15 +1,17 @@
 // Replaying compiled automations as AgentRuns (real store, a driver over rendered screens): as
-// recorded, relocated when the screen moved, by OCR when the look changed, waiting for a late
-// target, failing clearly on a missing one, healing, parameters, approvals and the evaluator.
+// recorded, relocated when the screen moved, by accessibility name or OCR when the look changed,
+// waiting for a late target, failing clearly on a missing one, healing, parameters, approvals and
+// the evaluator.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DesktopActionInput } from '../desktop/actions.ts';
 import { ScriptedPlanner } from '../models/scripted.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { Store } from '../store/store.ts';
+import type { A11yComponent, A11yFinder, A11yQuery } from './a11y.ts';
 import { useTempStore } from '../store/testdata/temp-store.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { AutomationStore } from './automation-store.ts';
-import type { Automation } from './automation.ts';
+import type { Automation, Evidence } from './automation.ts';
 import { compileRun, type CompileOptions } from './compile.ts';
 import { prepareReplay, startReplay } from './replay.ts';
 import type { ReplayPlannerOptions } from './replay-planner.ts';
@@ -126,6 +128,51 @@ describe('replaying an automation', () => {
     expect(Math.abs(click.y - 615)).toBeLessThan(10);
   });
 
+  it('finds a target the screen no longer shows as it was by its accessibility name, before OCR', async () => {
+    const store = tmp.open();
+    const automation = withA11y(await saved(store), { name: 'Save', role: 'push button', offset: { x: 3, y: -2 } });
+    // The button is now a component elsewhere, drawn differently: neither its crop nor its word is on the screen.
+    const finder = fakeFinder([{ name: 'Save', role: 'push button', box: { left: 900, top: 600, width: 90, height: 30 } }]);
+    const { run, driver, result, planner } = await replay(store, automation, missing, { a11y: finder });
+    expect(result, result.reason).toMatchObject({ status: 'done', answer: 'replayed 3 steps (2 as recorded, 1 relocated)' });
+    expect(finder.asked).toEqual([{ name: 'Save', role: 'push button' }]);
+    expect(inputs(driver)[0]).toEqual({ type: 'click', x: 948, y: 613, button: 'left' });
+    const thought = ofType(store, run.id, 'model_responded')[0]!.thought!;
+    expect(thought).toBe("step 1/3 click 'Save': relocated by accessibility name push button 'Save', moved (+403, +198)");
+    expect(ofType(store, run.id, 'action_proposed')[0]!.raw).toMatchObject({ replay: { how: 'relocated:a11y', from: { x: 545, y: 415 }, to: { x: 948, y: 613 } } });
+    expect(planner.counts).toMatchObject({ relocated: 1 });
+  });
+
+  it('takes the nearest of several components with the name, and is not asked when the crop matches', async () => {
+    const store = tmp.open();
+    const automation = withA11y(await saved(store), { name: 'Save', role: 'push button' });
+    const finder = fakeFinder([
+      { name: 'Save', role: 'push button', box: { left: 1100, top: 700, width: 90, height: 30 } },
+      { name: 'Save', role: 'push button', box: { left: 560, top: 440, width: 90, height: 30 } },
+    ]);
+    const moved = await replay(store, automation, missing, { a11y: finder });
+    expect(moved.result.status, moved.result.reason).toBe('done');
+    expect(inputs(moved.driver)[0]).toEqual({ type: 'click', x: 605, y: 455, button: 'left' });
+    expect(ofType(store, moved.run.id, 'model_responded')[0]!.thought).toMatch(/; 2 components are push button 'Save', took the nearest to where it was$/);
+    const asked = finder.asked.length;
+    const asRecorded = await replay(store, automation, original, { a11y: finder });
+    expect(asRecorded.result.answer).toBe('replayed 3 steps (3 as recorded)');
+    expect(finder.asked.length).toBe(asked);
+  });
+
+  it('fails naming the accessibility name, then the word, when neither is found', async () => {
+    const store = tmp.open();
+    const automation = withA11y(await saved(store), { name: 'Save', role: 'push button' });
+    const { result, driver } = await replay(store, automation, missing, { a11y: fakeFinder([], '1 application did not answer') });
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/step 1\/3 click 'Save': target not found on screen \(best template match 0\.\d\d < 0\.8; no accessible push button 'Save' \(1 application did not answer\); OCR found no 'Save'\)/);
+    expect(inputs(driver)).toEqual([]);
+    // A finder that throws leaves the step to OCR, with the error in the reason.
+    const broken: A11yFinder = { find: async () => { throw new Error('bus exploded'); } };
+    const again = await replay(store, automation, missing, { a11y: broken });
+    expect(again.result.reason).toMatch(/looking up accessible push button 'Save' failed: bus exploded; OCR found no 'Save'/);
+  });
+
   it('hands a step it cannot find to the model when healing is allowed, then goes on replaying', async () => {
     const store = tmp.open();
     const automation = await saved(store, { allowHealing: true });
@@ -174,3 +221,20 @@ describe('replaying an automation', () => {
     expect(bad.result.reason).toContain('replayed 3 steps (3 as recorded), but the evaluator did not verify the result: scored 0.00: the file differs');
   });
 });
+
+/** The automation with accessibility evidence on its first (pointer) step. */
+function withA11y(a: Automation, a11y: NonNullable<Evidence['a11y']>): Automation {
+  return { ...a, steps: a.steps.map((st, i) => (i === 0 ? { ...st, evidence: { ...st.evidence!, a11y } } : st)) };
+}
+
+function fakeFinder(components: A11yComponent[], reason?: string): A11yFinder & { asked: A11yQuery[] } {
+  const asked: A11yQuery[] = [];
+  return {
+    asked,
+    find: async (q) => {
+      asked.push(q);
+      const found = components.filter((c) => c.name === q.name && c.role === q.role);
+      return reason ? { components: found, reason } : { components: found };
+    },
+  };
+}

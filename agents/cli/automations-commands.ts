@@ -2,6 +2,7 @@
 // model. A replay is a run like any other (same output, approvals, Ctrl+C), with provider "automation".
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { atspiProbe } from '../automations/a11y.ts';
 import { AutomationError, type Automation, type Step } from '../automations/automation.ts';
 import { AutomationStore } from '../automations/automation-store.ts';
 import { compileRun } from '../automations/compile.ts';
@@ -94,7 +95,7 @@ function evaluatorFrom(path: string): Record<string, unknown> {
 export function describeStep(s: Step, i: number, total: number): string[] {
   const e = s.evidence;
   const bits = e ? [
-    e.crop ? 'crop' : '', e.text ? `text '${e.text}'` : '', e.window ? `window +${e.window.relative.x}+${e.window.relative.y}${e.window.title ? ` of "${e.window.title}"` : ''}` : '',
+    e.crop ? 'crop' : '', e.text ? `text '${e.text}'` : '', e.a11y ? `${e.a11y.role} '${e.a11y.name}'` : '', e.window ? `window +${e.window.relative.x}+${e.window.relative.y}${e.window.title ? ` of "${e.window.title}"` : ''}` : '',
   ].filter(Boolean) : [];
   const where = e && !s.intent.includes(`(${e.point.x}, ${e.point.y})`) ? ` at (${e.point.x}, ${e.point.y})` : '';
   return [`${String(i + 1).padStart(String(total).length)}. ${s.chained ? '+ ' : ''}${s.intent}${where}${bits.length ? `  [${bits.join(', ')}]` : ''}`];
@@ -202,7 +203,7 @@ export const automationsCommands: Command[] = [
       const target = displayTarget(values, RUN_USAGE);
       const heal = await healerFrom(values, str, usageError);
 
-      // What the run's display turns out to be: the window probe and the evaluator need it.
+      // What the run's display turns out to be: the window and accessibility probes and the evaluator need it.
       const desktop: { env: Record<string, string>; virtual?: VirtualDisplay } = { env: {} };
       const prepared = await withAutomations(values, async (a, cli) => {
         const automation = mustGet(a, cli, name);
@@ -210,6 +211,7 @@ export const automationsCommands: Command[] = [
         const p = await prepareReplay(cli.store, automation, {
           params,
           probe: (signal) => xdotoolProbe(desktop.env)(signal),
+          a11y: { find: (q, signal) => atspiProbe(desktop.env).find(q, signal) },
           verify: (evaluator, signal) => evaluatorVerifier({ ...(desktop.virtual ? { display: desktop.virtual } : {}), env: desktop.env, baseDir: a.dir })(evaluator, signal),
           ...(heal ? { heal: heal.planner } : {}),
           ...(findTimeoutMs ? { findTimeoutMs } : {}),

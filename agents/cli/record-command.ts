@@ -1,6 +1,7 @@
 // deskpilot automations record --name NAME --display :N: records the operator's own mouse and keyboard
 // until Ctrl+C, merges it into steps with evidence, lets them review the steps, and saves.
 import { createInterface } from 'node:readline';
+import { a11yEvidence } from '../automations/a11y.ts';
 import { AutomationError, parameterize } from '../automations/automation.ts';
 import { buildFromRecording, Recorder } from '../automations/recorder.ts';
 import { applyEdit, EDIT_HELP, type Draft } from '../automations/step-edits.ts';
@@ -40,6 +41,7 @@ export const recordCommand: Command = {
       try {
         const recorder = await Recorder.start({
           display, driver, probe: xdotoolProbe({ DISPLAY: display }),
+          a11yAt: (point) => a11yEvidence({ DISPLAY: display }, point),
           onInput: (i) => {
             if (i.kind === 'down') note(`  ${i.button} press at (${i.x}, ${i.y})`);
           },

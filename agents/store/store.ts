@@ -84,6 +84,7 @@ function prepareStatements(db: Db) {
     getRun: p('SELECT * FROM runs WHERE id = ?'),
     listRuns: p('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?'),
     listThreadRuns: p('SELECT * FROM runs WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT ?'),
+    listModelRuns: p("SELECT * FROM runs WHERE provider = @provider AND substr(model, 1, length(@prefix)) = @prefix ORDER BY created_at DESC, id DESC LIMIT @limit"),
     setRunStatus: p(`UPDATE runs SET status = @status, updated_at = @now,
         ended_at = CASE WHEN @terminal THEN coalesce(ended_at, @now) ELSE NULL END,
         answer = CASE WHEN @setAnswer THEN @answer ELSE answer END,
@@ -187,6 +188,11 @@ export class Store {
       ? this.#sql.listRuns.all(limit ?? -1)
       : this.#sql.listThreadRuns.all(threadId, limit ?? -1);
     return (rows as Row[]).map(toRun);
+  }
+
+  /** Runs of one provider whose model starts with `modelPrefix` (an automation's replays: "NAME@v"), newest first. */
+  listRunsByModel({ provider, modelPrefix, limit }: { provider: string; modelPrefix: string; limit?: number }): Run[] {
+    return (this.#sql.listModelRuns.all({ provider, prefix: modelPrefix, limit: limit ?? -1 }) as Row[]).map(toRun);
   }
 
   /**

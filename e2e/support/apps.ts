@@ -24,6 +24,31 @@ export async function openMousepad(display: VirtualDisplay, file: string): Promi
   return id;
 }
 
+/**
+ * The env an app needs to expose its accessibility (AT-SPI) tree on a display. A display's apps reach
+ * the accessibility bus through the display's own session bus (DBUS_SESSION_BUS_ADDRESS in its env,
+ * which starts at-spi-bus-launcher on demand; the launcher also sets AT_SPI_BUS on the root window,
+ * where the probe in agents/automations/a11y.ts looks first). GTK3 apps (mousepad) load the bridge by
+ * themselves; GTK2 apps (pcmanfm) need GTK_MODULES (libgail-common + libatk-adaptor); Qt needs
+ * QT_LINUX_ACCESSIBILITY_ALWAYS_ON. NO_AT_BRIDGE must not be set (a launch's env starts from the
+ * display's, so the test runner's does not leak in). Chromium also needs --force-renderer-accessibility
+ * for its pages, LibreOffice SAL_USE_VCLPLUGIN=gtk3.
+ */
+export const A11Y_APP_ENV: Readonly<Record<string, string>> = {
+  GTK_MODULES: 'gail:atk-bridge',
+  GNOME_ACCESSIBILITY: '1',
+  QT_ACCESSIBILITY: '1',
+  QT_LINUX_ACCESSIBILITY_ALWAYS_ON: '1',
+};
+
+/** pcmanfm (GTK2) browsing `dir`, with its accessibility tree exposed. */
+export async function openPcmanfm(display: VirtualDisplay, dir: string): Promise<string> {
+  await display.launch('pcmanfm', [dir], { env: { ...A11Y_APP_ENV } });
+  const id = await display.waitForWindow({ class: 'pcmanfm' });
+  await focus(display, id);
+  return id;
+}
+
 /** Waits until a file exists and its content stops changing, then returns it. */
 export async function waitForFile(path: string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;

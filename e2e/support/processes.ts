@@ -15,3 +15,13 @@ export async function waitUntil(what: string, check: () => boolean, timeoutMs = 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Runs `fn` while the process is stopped (SIGSTOP: alive but not answering, like a hung app), then resumes it. */
+export async function whileStopped<T>(pid: number, fn: () => Promise<T>): Promise<T> {
+  process.kill(pid, 'SIGSTOP');
+  try {
+    return await fn();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}

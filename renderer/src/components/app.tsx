@@ -1,9 +1,12 @@
 // The layout: threads on the left; the selected thread's runs, composer and run view on the right;
-// or the settings. Banners sit on top of the main area.
+// or the settings, or the automations. Banners sit on top of the main area.
 import { useEffect } from 'react';
 import { routeThreadId } from '../state/route.ts';
 import { useApp } from '../state/use-app.ts';
+import { AutomationDetailView } from './automation-detail.tsx';
+import { AutomationsView } from './automations-view.tsx';
 import { ConnectionBanner, ErrorBanner } from './banners.tsx';
+import { RunLink } from './run-link.tsx';
 import { RunPane } from './run-pane.tsx';
 import { SettingsView } from './settings-view.tsx';
 import { Sidebar } from './sidebar.tsx';
@@ -23,12 +26,18 @@ export function App() {
   const threadId = routeThreadId(route);
   return (
     <div className="app">
-      <Sidebar selectedThreadId={threadId} settingsOpen={route.name === 'settings'} />
+      <Sidebar selectedThreadId={threadId} settingsOpen={route.name === 'settings'} automationsOpen={route.name === 'automations' || route.name === 'automation'} />
       <main className="main">
         <ConnectionBanner />
         <ErrorBanner />
         {route.name === 'settings' ? (
           <SettingsView />
+        ) : route.name === 'automations' ? (
+          <AutomationsView />
+        ) : route.name === 'automation' ? (
+          <AutomationDetailView key={route.automation} name={route.automation} />
+        ) : route.name === 'runLink' ? (
+          <RunLink runId={route.runId} />
         ) : (
           <div className="workspace">
             <ThreadPane threadId={threadId} selectedRunId={route.name === 'run' ? route.runId : undefined} />

@@ -1,13 +1,15 @@
-// The run's task, provider and model, status badge, totals, export buttons, and the status line
-// that always says what the agent is doing.
+// The run's task, provider and model, status badge, totals, export and "Save as automation" buttons,
+// and the status line that always says what the agent is doing.
 import { useState } from 'react';
 import type { Run } from '../../../agents/contract.ts';
 import { downloadText } from '../download.ts';
 import { clock, cost, duration, tokens } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { statusLine } from '../state/timeline/describe.ts';
+import { isEnded } from '../state/timeline/fold.ts';
 import type { FoldedStatus, TimelineState } from '../state/timeline/types.ts';
 import { useApp } from '../state/use-app.ts';
+import { SaveAsAutomation } from './save-as-automation.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
 interface Props {
@@ -39,6 +41,7 @@ export function RunHeader({ runId, run, tl, status }: Props) {
           {task}
         </h2>
         <div className="run-head-actions">
+          {isEnded(status) ? <SaveAsAutomation key={runId} runId={runId} /> : null}
           <button type="button" className="btn btn-small" data-testid="export-html" disabled={exporting !== null} onClick={() => onExport('html')}>
             {t('run.exportHtml')}
           </button>

@@ -1,4 +1,4 @@
-// Threads, newest first: search (on the server), new thread, and the settings link at the bottom.
+// Threads, newest first: search (on the server), new thread, and the automations and settings links at the bottom.
 import { useEffect, useState } from 'react';
 import { t } from '../i18n/index.ts';
 import { href, navigate } from '../navigate.ts';
@@ -7,7 +7,7 @@ import { ThreadItem } from './thread-item.tsx';
 
 const SEARCH_DELAY_MS = 200;
 
-export function Sidebar({ selectedThreadId, settingsOpen }: { selectedThreadId: string | undefined; settingsOpen: boolean }) {
+export function Sidebar({ selectedThreadId, settingsOpen, automationsOpen }: { selectedThreadId: string | undefined; settingsOpen: boolean; automationsOpen: boolean }) {
   const threads = useApp((s) => s.threads);
   const search = useApp((s) => s.threadSearch);
   const setSearch = useApp((s) => s.setThreadSearch);
@@ -54,6 +54,9 @@ export function Sidebar({ selectedThreadId, settingsOpen }: { selectedThreadId: 
       {threads && threads.length === 0 ? <p className="empty">{search ? t('threads.noMatch') : t('threads.empty')}</p> : null}
       {threads === null ? <p className="empty">{t('app.loading')}</p> : null}
       <div className="sidebar-foot">
+        <a className={`nav-link${automationsOpen ? ' active' : ''}`} data-testid="automations-link" href={href({ name: 'automations' })}>
+          ↻ {t('nav.automations')}
+        </a>
         <a className={`nav-link${settingsOpen ? ' active' : ''}`} data-testid="settings-link" href={href({ name: 'settings' })}>
           ⚙ {t('nav.settings')}
         </a>

@@ -31,6 +31,8 @@ export const createConnectionSlice = ({ transport }: Deps): Slice<ConnectionSlic
     void s.loadThreads();
     for (const threadId of Object.keys(s.runsByThread)) void s.loadRuns(threadId);
     for (const runId of Object.keys(s.timelines)) void s.syncRun(runId);
+    s.onAutomationsChanged();
+    for (const name of Object.keys(s.automationHistory)) void s.loadAutomationHistory(name);
   },
   noteAuthError: (err) => {
     const refused = err instanceof CommandError && err.code === 'unauthorized';

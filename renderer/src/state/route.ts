@@ -1,13 +1,22 @@
-// Hash routes, so a reload restores the view: #/threads/:id, #/threads/:id/runs/:runId, #/settings.
+// Hash routes, so a reload restores the view: #/threads/:id, #/threads/:id/runs/:runId, #/settings,
+// #/automations, #/automations/:name, and #/runs/:runId (a run whose thread is not known yet).
 export type Route =
   | { name: 'home' }
   | { name: 'thread'; threadId: string }
   | { name: 'run'; threadId: string; runId: string }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'runLink'; runId: string }
+  | { name: 'automations' }
+  | { name: 'automation'; automation: string };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(safeDecode);
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (parts[0] === 'runs' && parts[1] && parts.length === 2) return { name: 'runLink', runId: parts[1] };
+  if (parts[0] === 'automations') {
+    if (parts.length === 1) return { name: 'automations' };
+    if (parts.length === 2) return { name: 'automation', automation: parts[1]! };
+  }
   if (parts[0] === 'threads' && parts[1]) {
     if (parts.length === 2) return { name: 'thread', threadId: parts[1] };
     if (parts[2] === 'runs' && parts[3] && parts.length === 4) return { name: 'run', threadId: parts[1], runId: parts[3] };
@@ -22,6 +31,12 @@ export function formatRoute(route: Route): string {
       return '#/';
     case 'settings':
       return '#/settings';
+    case 'runLink':
+      return `#/runs/${e(route.runId)}`;
+    case 'automations':
+      return '#/automations';
+    case 'automation':
+      return `#/automations/${e(route.automation)}`;
     case 'thread':
       return `#/threads/${e(route.threadId)}`;
     case 'run':

@@ -154,8 +154,11 @@ export const createRunsSlice = ({ transport }: Deps): Slice<RunsSlice> => (set, 
 
     onAppEvent: (event) => {
       if (event.kind === 'run_event') onRunEvent(event.event);
-      else if (event.kind === 'run_updated') noteRun(event.run);
-      else if (event.kind === 'threads_changed') void get().loadThreads();
+      else if (event.kind === 'run_updated') {
+        noteRun(event.run);
+        get().noteAutomationRun(event.run);
+      } else if (event.kind === 'threads_changed') void get().loadThreads();
+      else if (event.kind === 'automations_changed') get().onAutomationsChanged();
     },
 
     forgetThread: (threadId) => {

@@ -2,6 +2,7 @@
 // Plain TypeScript (no React), so the slices can be tested in node.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Transport } from '../transport/types.ts';
+import { createAutomationsSlice } from './automations-slice.ts';
 import { createConnectionSlice } from './connection-slice.ts';
 import { createRunsSlice } from './runs-slice.ts';
 import { createSettingsSlice } from './settings-slice.ts';
@@ -19,6 +20,7 @@ export function createAppStore(transport: Transport, initialHash: string): AppSt
     ...createRunsSlice(deps)(...a),
     ...createSettingsSlice(deps)(...a),
     ...createUiSlice(initialHash)(...a),
+    ...createAutomationsSlice(deps)(...a),
   }));
   transport.onEvent((e) => store.getState().onAppEvent(e));
   transport.onStatus((s) => store.getState().setConnection(s));

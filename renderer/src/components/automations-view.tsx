@@ -1,0 +1,114 @@
+// The Automations view: saved automations (steps, schedule, last result) and the inbox of replay
+// results; #/automations/NAME opens one automation (automation-detail.tsx).
+//
+// data-testid: automations-view, automation-row (data-name, data-version), automation-link,
+// automation-steps, automation-schedule, automation-last (data-status), inbox-item (data-status,
+// data-run-id, data-automation), inbox-run-link.
+import { useEffect } from 'react';
+import type { AutomationSummary, InboxEntry } from '../../../agents/contract.ts';
+import { clock } from '../format.ts';
+import { t } from '../i18n/index.ts';
+import { href } from '../navigate.ts';
+import { useApp } from '../state/use-app.ts';
+
+export function AutomationsView() {
+  const automations = useApp((s) => s.automations);
+  const inbox = useApp((s) => s.inbox);
+  const load = useApp((s) => s.loadAutomations);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <section className="page" data-testid="automations-view" aria-label={t('automations.title')}>
+      <h2>{t('automations.title')}</h2>
+      <p className="muted">{t('automations.hint')}</p>
+      {automations === null ? (
+        <p className="empty">{t('app.loading')}</p>
+      ) : automations.length === 0 ? (
+        <p className="empty">{t('automations.empty')}</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('automations.name')}</th>
+              <th>{t('automations.steps')}</th>
+              <th>{t('automations.params')}</th>
+              <th>{t('automations.schedule')}</th>
+              <th>{t('automations.last')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {automations.map((a) => <AutomationRow key={a.name} a={a} />)}
+          </tbody>
+        </table>
+      )}
+      <h3 className="section-title">{t('inbox.title')}</h3>
+      {inbox === null ? null : inbox.length === 0 ? <p className="empty">{t('inbox.empty')}</p> : (
+        <ul className="inbox">
+          {inbox.map((item) => <InboxRow key={item.id} item={item} />)}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function AutomationRow({ a }: { a: AutomationSummary }) {
+  return (
+    <tr data-testid="automation-row" data-name={a.name} data-version={a.version}>
+      <td>
+        <a className="strong-link" data-testid="automation-link" href={href({ name: 'automation', automation: a.name })}>
+          {a.name}
+        </a>{' '}
+        <span className="muted">v{a.version}</span>
+        {a.description ? <div className="muted small">{a.description}</div> : null}
+      </td>
+      <td data-testid="automation-steps">{a.steps}</td>
+      <td>{a.params.join(', ') || '–'}</td>
+      <td data-testid="automation-schedule">
+        {a.schedule ? (
+          <>
+            <code>{a.schedule.cron}</code>
+            <div className="muted small">
+              {t(`schedule.target.${a.schedule.target}`)}
+              {a.schedule.nextRun ? ` · ${t('schedule.next', { at: clock(a.schedule.nextRun) })}` : ''}
+            </div>
+          </>
+        ) : (
+          '–'
+        )}
+      </td>
+      <td data-testid="automation-last" data-status={a.last?.status}>
+        {a.last ? <ResultLink status={a.last.status} runId={a.last.runId} at={a.last.createdAt} /> : '–'}
+      </td>
+    </tr>
+  );
+}
+
+function ResultLink({ status, runId, at }: { status: InboxEntry['status']; runId: string | null; at: number }) {
+  const label = <span className={`badge badge-inbox-${status}`}>{t(`inbox.status.${status}`)}</span>;
+  return (
+    <span>
+      {runId ? <a href={href({ name: 'runLink', runId })}>{label}</a> : label} <span className="muted small">{clock(at)}</span>
+    </span>
+  );
+}
+
+function InboxRow({ item }: { item: InboxEntry }) {
+  return (
+    <li className="inbox-item" data-testid="inbox-item" data-status={item.status} data-run-id={item.runId ?? ''} data-automation={item.automation}>
+      <span className={`badge badge-inbox-${item.status}`}>{t(`inbox.status.${item.status}`)}</span>
+      <a href={href({ name: 'automation', automation: item.automation })}>{item.automation}</a>
+      <span className="muted small">
+        {t(`inbox.trigger.${item.trigger}`)} · {clock(item.createdAt)}
+      </span>
+      <span className="inbox-summary">{item.summary}</span>
+      {item.runId ? (
+        <a className="btn btn-small" data-testid="inbox-run-link" href={href({ name: 'runLink', runId: item.runId })}>
+          {t('inbox.openRun')}
+        </a>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,77 @@
+// The automations slice against a fake transport: refetch on automations_changed, replays' rows in
+// the history, and a refused save's message kept for the form.
+import { describe, expect, it } from 'vitest';
+import type { AppEvent, CommandName, Run } from '../../../agents/contract.ts';
+import { CommandError, type Transport } from '../transport/types.ts';
+import { replayOf } from './automations-slice.ts';
+import { createAppStore } from './store.ts';
+
+const run = (id: string, model: string, createdAt: number): Run => ({
+  id, threadId: 't', task: 'replay', status: 'running', provider: 'automation', model, createdAt, updatedAt: createdAt,
+  endedAt: null, answer: null, error: null, summary: null, options: {},
+});
+
+function fake() {
+  const calls: CommandName[] = [];
+  const listeners = new Set<(e: AppEvent) => void>();
+  const transport: Transport = {
+    kind: 'http',
+    async call(command, input) {
+      calls.push(command);
+      switch (command) {
+        case 'automations.list':
+          return [] as never;
+        case 'inbox.list':
+          return [] as never;
+        case 'automations.history':
+          return [run('r1', `${(input as { name: string }).name}@v1`, 1)] as never;
+        case 'automations.save':
+          throw new CommandError('bad_input', 'automation "x": steps use {{who}} but params does not declare it');
+        default:
+          return [] as never;
+      }
+    },
+    onEvent: (cb) => (listeners.add(cb), () => listeners.delete(cb)),
+    blobUrl: (ref) => ref,
+    status: () => ({ state: 'open' }),
+    onStatus: () => () => undefined,
+  };
+  return { transport, calls, push: (e: AppEvent) => listeners.forEach((l) => l(e)) };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('automations slice', () => {
+  it('refetches the list only once it was loaded, and keeps replays in their history', async () => {
+    const f = fake();
+    const store = createAppStore(f.transport, '#/automations');
+    f.push({ kind: 'automations_changed' });
+    await tick();
+    expect(f.calls).not.toContain('automations.list');
+    await store.getState().loadAutomations();
+    await store.getState().loadAutomationHistory('report');
+    f.calls.length = 0;
+    f.push({ kind: 'automations_changed' });
+    await tick();
+    expect(f.calls.sort()).toEqual(['automations.list', 'inbox.list']);
+
+    f.push({ kind: 'run_updated', run: run('r2', 'report@v2', 5) });
+    f.push({ kind: 'run_updated', run: run('r3', 'report 2@v1', 6) });
+    f.push({ kind: 'run_updated', run: { ...run('r1', 'report@v1', 1), status: 'done' } });
+    expect(store.getState().automationHistory['report']!.map((r) => [r.id, r.status])).toEqual([['r2', 'running'], ['r1', 'done']]);
+  });
+
+  it("returns a refused save's message instead of putting it in the banner", async () => {
+    const f = fake();
+    const store = createAppStore(f.transport, '#/');
+    const draft = { format: 'deskpilot-automation' as const, name: 'x', params: [], allowHealing: false, steps: [{ id: 's1', intent: 'type', action: { type: 'type' as const, text: '{{who}}' } }] };
+    expect(await store.getState().saveAutomation(draft)).toEqual({ ok: false, message: 'automation "x": steps use {{who}} but params does not declare it' });
+    expect(store.getState().errors).toEqual([]);
+  });
+
+  it('tells which automation a replay belongs to', () => {
+    expect(replayOf({ provider: 'automation', model: 'send invoice@v12' })).toBe('send invoice');
+    expect(replayOf({ provider: 'openai', model: 'x@v1' })).toBeUndefined();
+    expect(replayOf({ provider: 'automation', model: null })).toBeUndefined();
+  });
+});

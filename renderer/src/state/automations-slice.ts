@@ -1,0 +1,155 @@
+// Automations: the list, the inbox, each opened automation (current version, versions, schedule)
+// and its replays. `automations_changed` refetches what is loaded; replays' rows arrive as run_updated.
+import type { AutomationSummary, CommandInput, CommandOutput, InboxEntry, ReplayTarget, Run, ScheduleView } from '../../../agents/contract.ts';
+import type { Deps, Slice } from './store-types.ts';
+
+export type AutomationDetail = CommandOutput<'automations.get'>;
+export type AutomationDraft = CommandInput<'automations.save'>['automation'];
+export type SavedFromRun = CommandOutput<'automations.fromRun'>;
+
+/** A command's answer, or the server's message saying what is wrong (shown beside the form). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface AutomationsSlice {
+  /** null until the first list arrives. */
+  automations: AutomationSummary[] | null;
+  inbox: InboxEntry[] | null;
+  automationDetails: Record<string, AutomationDetail>;
+  /** Automations that could not be found (automations.get said not_found). */
+  missingAutomations: Record<string, true>;
+  automationHistory: Record<string, Run[]>;
+  loadAutomations(): Promise<void>;
+  loadAutomation(name: string): Promise<void>;
+  loadAutomationHistory(name: string): Promise<void>;
+  saveAutomation(draft: AutomationDraft): Promise<Outcome<AutomationDetail['automation']>>;
+  saveRunAsAutomation(input: CommandInput<'automations.fromRun'>): Promise<Outcome<SavedFromRun>>;
+  deleteAutomation(name: string): Promise<boolean>;
+  runAutomation(name: string, params: Record<string, string>, target: ReplayTarget): Promise<Outcome<Run>>;
+  scheduleAutomation(name: string, cron: string, runMissed: boolean, target: ReplayTarget): Promise<Outcome<ScheduleView>>;
+  unscheduleAutomation(name: string): Promise<Outcome<true>>;
+  /** Refetches whatever automation data is loaded. */
+  onAutomationsChanged(): void;
+  /** A run's row changed: kept in its automation's history when it is a replay of one that is loaded. */
+  noteAutomationRun(run: Run): void;
+}
+
+const REPLAY_PROVIDER = 'automation';
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The automation a replay run belongs to: its model is "NAME@vN". */
+export function replayOf(run: Pick<Run, 'provider' | 'model'>): string | undefined {
+  if (run.provider !== REPLAY_PROVIDER || !run.model) return undefined;
+  const at = run.model.lastIndexOf('@v');
+  return at > 0 ? run.model.slice(0, at) : undefined;
+}
+
+export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSlice> => (set, get) => {
+  // A form's failure stays beside the form; an expired token still goes to the token page.
+  const outcome = async <T>(fn: () => Promise<T>): Promise<Outcome<T>> => {
+    try {
+      return { ok: true, value: await fn() };
+    } catch (err) {
+      get().noteAuthError(err);
+      return { ok: false, message: messageOf(err) };
+    }
+  };
+  const quietly = async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      if (!get().noteAuthError(err)) get().reportError(err);
+    }
+  };
+
+  return {
+    automations: null,
+    inbox: null,
+    automationDetails: {},
+    missingAutomations: {},
+    automationHistory: {},
+
+    loadAutomations: () => quietly(async () => {
+      const [automations, inbox] = await Promise.all([transport.call('automations.list', {}), transport.call('inbox.list', { limit: 50 })]);
+      set({ automations, inbox });
+    }),
+
+    loadAutomation: async (name) => {
+      try {
+        const detail = await transport.call('automations.get', { name });
+        set((s) => {
+          const missingAutomations = { ...s.missingAutomations };
+          delete missingAutomations[name];
+          return { automationDetails: { ...s.automationDetails, [name]: detail }, missingAutomations };
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'not_found') {
+          set((s) => {
+            const automationDetails = { ...s.automationDetails };
+            delete automationDetails[name];
+            return { automationDetails, missingAutomations: { ...s.missingAutomations, [name]: true } };
+          });
+        } else if (!get().noteAuthError(err)) get().reportError(err);
+      }
+    },
+
+    loadAutomationHistory: (name) => quietly(async () => {
+      const runs = await transport.call('automations.history', { name, limit: 100 });
+      set((s) => ({ automationHistory: { ...s.automationHistory, [name]: runs } }));
+    }),
+
+    saveAutomation: async (draft) => {
+      const result = await outcome(() => transport.call('automations.save', { automation: draft }));
+      if (result.ok) await get().loadAutomation(draft.name);
+      return result;
+    },
+
+    saveRunAsAutomation: (input) => outcome(() => transport.call('automations.fromRun', input)),
+
+    deleteAutomation: async (name) => {
+      try {
+        await transport.call('automations.delete', { name });
+        set((s) => ({ automations: s.automations?.filter((a) => a.name !== name) ?? null }));
+        return true;
+      } catch (err) {
+        get().reportError(err);
+        return false;
+      }
+    },
+
+    runAutomation: async (name, params, target) => {
+      const result = await outcome(() => transport.call('automations.run', { name, params, target }));
+      if (result.ok) get().noteAutomationRun(result.value);
+      return result;
+    },
+
+    scheduleAutomation: async (name, cron, runMissed, target) => {
+      const result = await outcome(() => transport.call('automations.schedule', { name, cron, runMissed, target }));
+      if (result.ok) void get().loadAutomation(name);
+      return result;
+    },
+
+    unscheduleAutomation: async (name) => {
+      const result = await outcome(async () => {
+        await transport.call('automations.unschedule', { name });
+        return true as const;
+      });
+      if (result.ok) void get().loadAutomation(name);
+      return result;
+    },
+
+    onAutomationsChanged: () => {
+      const s = get();
+      if (s.automations !== null) void s.loadAutomations();
+      for (const name of Object.keys(s.automationDetails)) void s.loadAutomation(name);
+    },
+
+    noteAutomationRun: (run) => {
+      const name = replayOf(run);
+      const list = name === undefined ? undefined : get().automationHistory[name];
+      if (name === undefined || !list) return;
+      const known = list.some((r) => r.id === run.id);
+      const next = known ? list.map((r) => (r.id === run.id ? run : r)) : [run, ...list].sort((a, b) => b.createdAt - a.createdAt);
+      set((s) => ({ automationHistory: { ...s.automationHistory, [name]: next } }));
+    },
+  };
+};

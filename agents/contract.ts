@@ -169,6 +169,21 @@ export const automationSummarySchema = z.object({
 });
 export type AutomationSummary = z.infer<typeof automationSummarySchema>;
 
+// --- recording a demonstration ---
+
+/** A demonstration being recorded on the app's own display: live counts of what the hook saw. */
+export const recordingStatusSchema = z.object({
+  active: z.boolean(),
+  display: z.string().optional(),
+  startedAt: z.number().optional(),
+  /** Raw input events seen so far, and how many of them were pointer presses. */
+  events: z.number().int().nonnegative(),
+  presses: z.number().int().nonnegative(),
+  /** Why recording stopped early (the display went away); stop still keeps what was recorded. */
+  error: z.string().optional(),
+}).strict();
+export type RecordingStatus = z.infer<typeof recordingStatusSchema>;
+
 // --- commands ---
 
 const none = z.object({}).strict();
@@ -247,6 +262,15 @@ export const commands = {
     output: scheduleViewSchema,
   },
   'automations.unschedule': { input: z.object({ name: automationName }).strict(), output: ok },
+  /** Records the operator's own input on the display the app's runs use (never a sandbox). */
+  'recordings.start': { input: none, output: z.object({ display: z.string(), startedAt: z.number() }) },
+  /** Stops and returns the draft (not saved): the step editor opens it, and automations.save makes v1. */
+  'recordings.stop': {
+    input: z.object({ name: automationName, description: z.string().max(2000).optional() }).strict(),
+    output: z.object({ automation: automationSchema.omit({ version: true }), warnings: z.array(z.string()) }),
+  },
+  'recordings.cancel': { input: none, output: ok },
+  'recordings.status': { input: none, output: recordingStatusSchema },
   'inbox.list': { input: z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(inboxItemSchema) },
 } as const;
 
@@ -268,7 +292,9 @@ export type AppEvent =
   /** Threads were created, renamed or deleted: lists should be fetched again. */
   | { kind: 'threads_changed' }
   /** Automations, schedules or the inbox changed: their lists should be fetched again. */
-  | { kind: 'automations_changed' };
+  | { kind: 'automations_changed' }
+  /** A recording started, stopped or was cancelled; while it goes, its counts at most every 500 ms. */
+  | { kind: 'recording_changed'; status: RecordingStatus };
 
 /** A command's failure as both transports carry it. `code` says what kind of mistake it was. */
 export interface CommandFailure {

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { automationHandlers } from './automation-commands.ts';
 import { AutomationRunner } from './automation-runner.ts';
 import { CommandError, toCommandError } from './command-error.ts';
+import { recordingCommands, type Recordings } from './recording-commands.ts';
 import { pruneScreenshots } from './retention.ts';
 import { exportRun } from './run-export.ts';
 import { RunHost } from './run-host.ts';
@@ -37,6 +38,7 @@ export interface AppServiceOptions {
 type Input<C extends CommandName> = z.output<(typeof commands)[C]['input']>;
 type Handlers = { [C in CommandName]: (input: Input<C>) => Promise<CommandOutput<C>> | CommandOutput<C> };
 type AutomationCommand = keyof ReturnType<typeof automationHandlers>;
+type RecordingCommand = keyof Recordings['handlers'];
 
 /** Events after which a run's row (status, outcome) may have changed. */
 const ROW_CHANGES = new Set(['run_started', 'run_paused', 'run_resumed', 'approval_requested', 'approval_decided', 'question_asked', 'question_answered', 'run_finished', 'run_failed', 'run_aborted', 'run_interrupted']);
@@ -45,6 +47,7 @@ export class AppService {
   private readonly listeners = new Set<(e: AppEvent) => void>();
   private readonly host: RunHost;
   private readonly automations: AutomationRunner;
+  private readonly recordings: Recordings;
   private readonly unsubscribe: () => void;
   private closed = false;
 
@@ -59,12 +62,21 @@ export class AppService {
     this.host = new RunHost({
       store: shared.store, secrets: opts.secrets, env, ...(opts.display ? { display: opts.display } : {}), ...(opts.wrapDriver ? { wrapDriver: opts.wrapDriver } : {}),
       onEnded: (runId) => this.emitRun(runId),
+      busy: (display) => this.recordings.busy(display),
     });
     this.automations = new AutomationRunner({
       store: shared.store, dataDir: opts.dataDir, host: this.host, settings: () => this.settings.get(),
       onInbox: () => this.emit({ kind: 'automations_changed' }),
     });
-    this.handlers = { ...this.coreHandlers, ...automationHandlers({ store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e) }) };
+    this.recordings = recordingCommands({
+      store: shared.store, automations: () => this.automations.automations, display: () => this.host.ownDisplay(), usingDisplay: (d) => this.host.usingDisplay(d),
+      emit: (e) => this.emit(e), env,
+    });
+    this.handlers = {
+      ...this.coreHandlers,
+      ...automationHandlers({ store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e) }),
+      ...this.recordings.handlers,
+    };
     this.unsubscribe = shared.store.subscribe((stored) => {
       const event = stored as unknown as LoggedRunEvent;
       this.emit({ kind: 'run_event', event });
@@ -121,6 +133,8 @@ export class AppService {
     this.closed = true;
     // Scheduled runs end when the host aborts them; only then has the scheduler written their results.
     const stopping = this.automations.scheduler.stop();
+    // No input hook may outlive the app.
+    await this.recordings.close();
     await this.host.close();
     await stopping;
     this.unsubscribe();
@@ -179,7 +193,7 @@ export class AppService {
 
   private readonly handlers: Handlers;
 
-  private readonly coreHandlers: Omit<Handlers, AutomationCommand> = {
+  private readonly coreHandlers: Omit<Handlers, AutomationCommand | RecordingCommand> = {
     'app.info': () => ({
       version: packageVersion(),
       transport: this.opts.transport,

@@ -23,6 +23,8 @@ export interface RunHostOptions {
   wrapDriver?: (driver: DesktopDriver) => DesktopDriver;
   /** Told when an active run has ended and its driver is closed. */
   onEnded: (runId: string) => void;
+  /** Why a display cannot take a run now (a demonstration is being recorded on it), if it cannot. */
+  busy?: (display: string) => string | undefined;
 }
 
 export type RunTarget = { display: string } | { sandbox: true };
@@ -52,6 +54,8 @@ export class RunHost {
   private readonly active = new Map<string, Active>();
   /** Drivers and sandboxes of ended runs, still being closed. */
   private readonly closing = new Set<Promise<void>>();
+  /** Displays whose run is being set up (its driver starting), so nothing else claims them meanwhile. */
+  private readonly starting = new Map<string, number>();
 
   constructor(private readonly opts: RunHostOptions) {}
 
@@ -63,11 +67,26 @@ export class RunHost {
     return [...this.active.values()].some((a) => a.run.threadId === threadId);
   }
 
+  /** The screen this process drives (--display or DISPLAY), if it has one. */
+  ownDisplay(): string | undefined {
+    return this.opts.display ?? (this.opts.env['DISPLAY'] || undefined);
+  }
+
+  /** What is using the display now: an active run's id, "a starting run", or undefined when it is free. */
+  usingDisplay(display: string): string | undefined {
+    const active = [...this.active.values()].find((a) => a.display === display);
+    if (active) return `run ${active.run.id}`;
+    return this.starting.get(display) ? 'a run that is starting' : undefined;
+  }
+
   /** Where a run would happen now: the screen this process drives (--display or DISPLAY), or a fresh sandbox. */
   target(settings: Settings): RunTarget {
     if (settings.runOn === 'sandbox') return { sandbox: true };
-    const own = this.opts.display ?? this.opts.env['DISPLAY'];
+    const own = this.ownDisplay();
     if (!own) throw new CommandError('bad_input', 'there is no screen to drive here (DISPLAY is not set): choose "run on a sandbox display" in Settings');
+    // Refused here too, so a run now is turned down before anything is recorded for it.
+    const other = this.opts.busy?.(own);
+    if (other) throw new CommandError('conflict', `${other}: wait for it to end, or run on a sandbox display`);
     return { display: own };
   }
 
@@ -86,10 +105,20 @@ export class RunHost {
     onDisplay?: (d: RunDisplay) => void;
   }): Promise<AgentRun> {
     const { target } = req;
-    if ('display' in target) {
-      const busy = [...this.active.values()].find((a) => a.display === target.display);
-      if (busy) throw new CommandError('conflict', `run ${busy.run.id} is already using display ${target.display}: wait for it, abort it, or run on a sandbox display`);
+    const claimed = 'display' in target ? target.display : undefined;
+    if (claimed !== undefined) {
+      const busy = [...this.active.values()].find((a) => a.display === claimed);
+      if (busy) throw new CommandError('conflict', `run ${busy.run.id} is already using display ${claimed}: wait for it, abort it, or run on a sandbox display`);
+      const other = this.opts.busy?.(claimed);
+      if (other) throw new CommandError('conflict', `${other}: wait for it to end, or run on a sandbox display`);
+      this.starting.set(claimed, (this.starting.get(claimed) ?? 0) + 1);
     }
+    const unclaim = () => {
+      if (claimed === undefined) return;
+      const n = (this.starting.get(claimed) ?? 1) - 1;
+      if (n > 0) this.starting.set(claimed, n);
+      else this.starting.delete(claimed);
+    };
     const cleanups: (() => Promise<unknown>)[] = [];
     const cleanup = async () => {
       for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -115,6 +144,7 @@ export class RunHost {
         task: req.task, provider: req.provider, ...(req.model ? { model: req.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}), options: req.options,
       });
       this.active.set(run.id, { run, display, sandbox: 'sandbox' in target });
+      unclaim();
       void run.finished.finally(() => {
         // The display is free as soon as the run has ended; closing its driver needs no exclusivity.
         this.active.delete(run.id);
@@ -124,6 +154,7 @@ export class RunHost {
       });
       return run;
     } catch (err) {
+      unclaim();
       await cleanup();
       throw err;
     }

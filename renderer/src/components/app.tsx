@@ -6,6 +6,7 @@ import { useApp } from '../state/use-app.ts';
 import { AutomationDetailView } from './automation-detail.tsx';
 import { AutomationsView } from './automations-view.tsx';
 import { ConnectionBanner, ErrorBanner } from './banners.tsx';
+import { RecordingBanner } from './recording-banner.tsx';
 import { RunLink } from './run-link.tsx';
 import { RunPane } from './run-pane.tsx';
 import { SettingsView } from './settings-view.tsx';
@@ -30,6 +31,7 @@ export function App() {
       <main className="main">
         <ConnectionBanner />
         <ErrorBanner />
+        <RecordingBanner />
         {route.name === 'settings' ? (
           <SettingsView />
         ) : route.name === 'automations' ? (

@@ -83,7 +83,7 @@ export function AutomationDetailView({ name }: { name: string }) {
         <RunNow key={`run-${a.version}`} detail={detail} />
         <ScheduleForm key={`schedule-${a.version}-${detail.schedule?.cron ?? ''}`} detail={detail} />
       </div>
-      <AutomationEditor key={`${a.name}@${a.version}`} automation={a} savedVersion={savedVersion} onSaved={setSavedVersion} />
+      <AutomationEditor key={`${a.name}@${a.version}`} automation={a} savedVersion={savedVersion} onSaved={(saved) => setSavedVersion(saved.version)} />
       <History name={name} />
     </section>
   );

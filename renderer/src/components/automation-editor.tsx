@@ -1,8 +1,10 @@
 // The step editor: each step with its intent, its action's fields (or JSON) and its evidence (the
 // crop it is found by, the word under it, its accessible name); move, delete, make a typed text a
 // parameter; parameters with defaults. Save stores a new version; a refused save keeps the draft.
+// A new automation (a recorded demonstration) is a draft not saved yet: its edits are kept by the
+// caller (the store), and Save makes its first version.
 //
-// data-testid: automation-editor (data-dirty), step-edit-row (data-step-id, data-index,
+// data-testid: automation-editor (data-dirty, data-new), step-edit-row (data-step-id, data-index,
 // data-type), step-intent, step-text, step-keys, step-x, step-y, step-json, step-json-error,
 // step-json-edit, step-json-apply, step-up, step-down, step-delete, step-make-param, step-param-name, step-param-ok,
 // step-param-error, evidence-thumb, evidence-text, evidence-a11y, param-row (data-name),
@@ -16,18 +18,24 @@ import {
   type Draft, type DraftStep, type StepAction,
 } from './automation-draft.ts';
 
-interface Props {
-  automation: Automation;
-  savedVersion: number | null;
-  onSaved: (version: number) => void;
-}
+type Props =
+  | { automation: Automation; savedVersion: number | null; onSaved: (saved: Automation) => void }
+  /** A new automation: `recorded` as it came, `edits` the current draft and where its changes go. */
+  | { recorded: Draft; edits: { draft: Draft; update: (edit: (d: Draft) => Draft) => void }; onSaved: (saved: Automation) => void };
 
-export function AutomationEditor({ automation, savedVersion, onSaved }: Props) {
+export function AutomationEditor(props: Props) {
   const save = useApp((s) => s.saveAutomation);
-  const [draft, setDraft] = useState<Draft>(() => toDraft(automation));
+  const isNew = 'recorded' in props;
+  const base = isNew ? props.recorded : toDraft(props.automation);
+  const [own, setOwn] = useState<Draft>(base);
+  const draft = isNew ? props.edits.draft : own;
+  const setDraft = isNew ? props.edits.update : setOwn;
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const dirty = JSON.stringify(draft) !== JSON.stringify(toDraft(automation));
+  const changed = JSON.stringify(draft) !== JSON.stringify(base);
+  // A new automation is unsaved until it is saved, edited or not.
+  const dirty = isNew || changed;
+  const savedVersion = isNew ? null : props.savedVersion;
 
   const onSave = async () => {
     setSaving(true);
@@ -35,12 +43,12 @@ export function AutomationEditor({ automation, savedVersion, onSaved }: Props) {
     const result = await save(draft);
     setSaving(false);
     // On success the view reloads the automation and this editor starts again from the new version.
-    if (result.ok) onSaved(result.value.version);
+    if (result.ok) props.onSaved(result.value);
     else setError(result.message);
   };
 
   return (
-    <section className="editor" data-testid="automation-editor" data-dirty={dirty}>
+    <section className="editor" data-testid="automation-editor" data-dirty={dirty} data-new={isNew}>
       <h3 className="section-title">{t('editor.steps', { count: draft.steps.length })}</h3>
       <ol className="step-edit-list">
         {draft.steps.map((step, i) => (
@@ -65,16 +73,16 @@ export function AutomationEditor({ automation, savedVersion, onSaved }: Props) {
       </ul>
       <div className="editor-foot">
         <button type="button" className="btn btn-primary" data-testid="automation-save" disabled={saving || !dirty} onClick={() => void onSave()}>
-          {t('editor.save')}
+          {isNew ? t('editor.saveNew') : t('editor.save')}
         </button>
-        {dirty ? <span className="muted small">{t('editor.dirty')}</span> : null}
-        {!dirty && savedVersion === automation.version ? (
+        {dirty ? <span className="muted small">{isNew ? t('editor.unsaved') : t('editor.dirty')}</span> : null}
+        {!isNew && !dirty && savedVersion === props.automation.version ? (
           <span className="ok" data-testid="automation-saved" data-version={savedVersion}>
             {t('editor.saved', { version: savedVersion })}
           </span>
         ) : null}
-        {dirty ? (
-          <button type="button" className="btn btn-small" data-testid="automation-discard" onClick={() => (setDraft(toDraft(automation)), setError(null))}>
+        {changed ? (
+          <button type="button" className="btn btn-small" data-testid="automation-discard" onClick={() => (setDraft(() => base), setError(null))}>
             {t('editor.discard')}
           </button>
         ) : null}

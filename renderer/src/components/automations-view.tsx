@@ -1,15 +1,19 @@
 // The Automations view: saved automations (steps, schedule, last result) and the inbox of replay
-// results; #/automations/NAME opens one automation (automation-detail.tsx).
+// results; #/automations/NAME opens one automation (automation-detail.tsx). "Record a demonstration"
+// starts recording (recording-banner.tsx shows it); the draft it stops with opens here, in the step
+// editor, as a new automation that is saved only by its Save.
 //
 // data-testid: automations-view, automation-row (data-name, data-version), automation-link,
 // automation-steps, automation-schedule, automation-last (data-status), inbox-item (data-status,
-// data-run-id, data-automation), inbox-run-link.
-import { useEffect } from 'react';
+// data-run-id, data-automation), inbox-run-link, record-start, record-error, recorded-draft
+// (data-name), recorded-warning, recorded-discard.
+import { useEffect, useState } from 'react';
 import type { AutomationSummary, InboxEntry } from '../../../agents/contract.ts';
 import { clock } from '../format.ts';
 import { t } from '../i18n/index.ts';
-import { href } from '../navigate.ts';
+import { href, navigate } from '../navigate.ts';
 import { useApp } from '../state/use-app.ts';
+import { AutomationEditor } from './automation-editor.tsx';
 
 export function AutomationsView() {
   const automations = useApp((s) => s.automations);
@@ -22,8 +26,13 @@ export function AutomationsView() {
 
   return (
     <section className="page" data-testid="automations-view" aria-label={t('automations.title')}>
-      <h2>{t('automations.title')}</h2>
+      <div className="page-head">
+        <h2>{t('automations.title')}</h2>
+        <span className="grow" />
+        <RecordButton />
+      </div>
       <p className="muted">{t('automations.hint')}</p>
+      <RecordedDraftEditor />
       {automations === null ? (
         <p className="empty">{t('app.loading')}</p>
       ) : automations.length === 0 ? (
@@ -110,5 +119,67 @@ function InboxRow({ item }: { item: InboxEntry }) {
         </a>
       ) : null}
     </li>
+  );
+}
+
+function RecordButton() {
+  const recording = useApp((s) => s.recording?.active === true);
+  const pending = useApp((s) => s.recordingPending);
+  const start = useApp((s) => s.startRecording);
+  const [error, setError] = useState<string | null>(null);
+
+  const onStart = async () => {
+    setError(null);
+    const result = await start();
+    if (!result.ok) setError(result.message);
+  };
+
+  return (
+    <>
+      <button type="button" className="btn btn-primary" data-testid="record-start" title={t('recording.startHint')} disabled={recording || pending !== null} onClick={() => void onStart()}>
+        ● {pending === 'starting' ? t('recording.starting') : t('recording.start')}
+      </button>
+      {error ? <p className="field-error" data-testid="record-error" role="alert">{error}</p> : null}
+    </>
+  );
+}
+
+/** The draft a recording stopped with: the step editor on it until it is saved (then it opens as vN) or discarded. */
+function RecordedDraftEditor() {
+  const recorded = useApp((s) => s.recordedDraft);
+  const edit = useApp((s) => s.editRecordedDraft);
+  const drop = useApp((s) => s.dropRecordedDraft);
+  if (!recorded) return null;
+  const name = recorded.recorded.name;
+
+  return (
+    <section className="recorded-draft" data-testid="recorded-draft" data-name={name} aria-label={t('recording.draftTitle', { name })}>
+      <div className="page-head">
+        <h3>{t('recording.draftTitle', { name })}</h3>
+        <span className="grow" />
+        <button type="button" className="btn btn-small btn-danger" data-testid="recorded-discard" onClick={drop}>
+          {t('recording.discard')}
+        </button>
+      </div>
+      <p className="muted small">{t('recording.draftHint')}</p>
+      {recorded.warnings.length ? (
+        <ul className="warning-list small">
+          {recorded.warnings.map((w) => (
+            <li key={w} data-testid="recorded-warning">
+              {w}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <AutomationEditor
+        key={recorded.id}
+        recorded={recorded.recorded}
+        edits={{ draft: recorded.draft, update: edit }}
+        onSaved={(saved) => {
+          drop();
+          navigate({ name: 'automation', automation: saved.name });
+        }}
+      />
+    </section>
   );
 }

@@ -75,3 +75,57 @@ describe('automations slice', () => {
     expect(replayOf({ provider: 'automation', model: null })).toBeUndefined();
   });
 });
+
+describe('recording a demonstration', () => {
+  const draft = { format: 'deskpilot-automation' as const, name: 'demo', params: [], allowHealing: false, steps: [{ id: 's1', intent: 'type "x"', action: { type: 'type' as const, text: 'x' } }] };
+
+  function recorder(failStop?: string) {
+    const f = fake();
+    const call = f.transport.call.bind(f.transport);
+    f.transport.call = (async (command: CommandName, input: unknown) => {
+      if (command === 'recordings.status') return { active: false, events: 0, presses: 0 };
+      if (command === 'recordings.start') return { display: ':9', startedAt: 100 };
+      if (command === 'recordings.stop') {
+        if (failStop) throw new CommandError('bad_input', failStop);
+        return { automation: draft, warnings: ['left out the last 1 step'] };
+      }
+      if (command === 'recordings.cancel') return { ok: true };
+      return call(command as never, input as never);
+    }) as typeof f.transport.call;
+    return f;
+  }
+
+  it('follows the live status, keeps live counts that came before the start answer, and keeps the stopped draft with its edits', async () => {
+    const f = recorder();
+    const store = createAppStore(f.transport, '#/automations');
+    await store.getState().loadRecording();
+    expect(store.getState().recording).toEqual({ active: false, events: 0, presses: 0 });
+    f.push({ kind: 'recording_changed', status: { active: true, display: ':9', startedAt: 100, events: 7, presses: 2 } });
+    expect(await store.getState().startRecording()).toEqual({ ok: true, value: true });
+    expect(store.getState().recording).toMatchObject({ events: 7, presses: 2 });
+    expect(store.getState().recordingPending).toBeNull();
+
+    const stopped = await store.getState().stopRecording('demo');
+    expect(stopped.ok).toBe(true);
+    expect(store.getState().recording?.active).toBe(false);
+    expect(store.getState().recordedDraft).toMatchObject({ recorded: draft, draft, warnings: ['left out the last 1 step'] });
+    store.getState().editRecordedDraft((d) => ({ ...d, steps: [{ ...d.steps[0]!, action: { type: 'type', text: 'y' } }] }));
+    expect(store.getState().recordedDraft!.draft.steps[0]!.action).toEqual({ type: 'type', text: 'y' });
+    expect(store.getState().recordedDraft!.recorded).toEqual(draft);
+    // Other events (a list refetch) leave the draft alone.
+    f.push({ kind: 'automations_changed' });
+    expect(store.getState().recordedDraft!.draft.steps[0]!.action).toEqual({ type: 'type', text: 'y' });
+    store.getState().dropRecordedDraft();
+    expect(store.getState().recordedDraft).toBeNull();
+  });
+
+  it("returns a refused stop's message for the prompt, and keeps recording", async () => {
+    const f = recorder('"Bad/Name" is not a valid automation name');
+    const store = createAppStore(f.transport, '#/automations');
+    await store.getState().startRecording();
+    expect(await store.getState().stopRecording('Bad/Name')).toEqual({ ok: false, message: '"Bad/Name" is not a valid automation name' });
+    expect(store.getState().recording?.active).toBe(true);
+    expect(store.getState().recordedDraft).toBeNull();
+    expect(store.getState().errors).toEqual([]);
+  });
+});

@@ -1,14 +1,27 @@
 // Automations: the list, the inbox, each opened automation (current version, versions, schedule)
 // and its replays. `automations_changed` refetches what is loaded; replays' rows arrive as run_updated.
-import type { AutomationSummary, CommandInput, CommandOutput, InboxEntry, ReplayTarget, Run, ScheduleView } from '../../../agents/contract.ts';
+// Also a demonstration being recorded (its live status) and the unsaved draft it became, kept here
+// so that neither a re-render nor a visit to another view loses the draft's edits.
+import type { AutomationSummary, CommandInput, CommandOutput, InboxEntry, RecordingStatus, ReplayTarget, Run, ScheduleView } from '../../../agents/contract.ts';
 import type { Deps, Slice } from './store-types.ts';
 
 export type AutomationDetail = CommandOutput<'automations.get'>;
 export type AutomationDraft = CommandInput<'automations.save'>['automation'];
 export type SavedFromRun = CommandOutput<'automations.fromRun'>;
+/** An automation as recorded: everything but a version, since it is not saved yet. */
+export type NewAutomation = CommandOutput<'recordings.stop'>['automation'];
 
 /** A command's answer, or the server's message saying what is wrong (shown beside the form). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** A recorded demonstration not saved yet: the draft as recorded, the operator's edits, what the server warned. */
+export interface RecordedDraft {
+  recorded: NewAutomation;
+  draft: NewAutomation;
+  warnings: string[];
+  /** Tells one recording's draft from the next (the editor starts again for a new one). */
+  id: number;
+}
 
 export interface AutomationsSlice {
   /** null until the first list arrives. */
@@ -31,6 +44,20 @@ export interface AutomationsSlice {
   onAutomationsChanged(): void;
   /** A run's row changed: kept in its automation's history when it is a replay of one that is loaded. */
   noteAutomationRun(run: Run): void;
+
+  /** null until the status is first loaded. */
+  recording: RecordingStatus | null;
+  /** A recording command in flight: stopping takes a while (each step's evidence is gathered). */
+  recordingPending: 'starting' | 'stopping' | 'cancelling' | null;
+  recordedDraft: RecordedDraft | null;
+  loadRecording(): Promise<void>;
+  startRecording(): Promise<Outcome<true>>;
+  /** Stops, and keeps the draft it returns for the step editor. */
+  stopRecording(name: string): Promise<Outcome<RecordedDraft>>;
+  cancelRecording(): Promise<Outcome<true>>;
+  onRecordingChanged(status: RecordingStatus): void;
+  editRecordedDraft(edit: (draft: NewAutomation) => NewAutomation): void;
+  dropRecordedDraft(): void;
 }
 
 const REPLAY_PROVIDER = 'automation';
@@ -42,6 +69,9 @@ export function replayOf(run: Pick<Run, 'provider' | 'model'>): string | undefin
   const at = run.model.lastIndexOf('@v');
   return at > 0 ? run.model.slice(0, at) : undefined;
 }
+
+const IDLE: RecordingStatus = { active: false, events: 0, presses: 0 };
+let nextDraftId = 1;
 
 export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSlice> => (set, get) => {
   // A form's failure stays beside the form; an expired token still goes to the token page.
@@ -58,6 +88,15 @@ export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSl
       await fn();
     } catch (err) {
       if (!get().noteAuthError(err)) get().reportError(err);
+    }
+  };
+  /** A recording command, with the pending flag set while it runs. */
+  const recordingCall = async <T>(pending: AutomationsSlice['recordingPending'], fn: () => Promise<T>): Promise<Outcome<T>> => {
+    set({ recordingPending: pending });
+    try {
+      return await outcome(fn);
+    } finally {
+      set({ recordingPending: null });
     }
   };
 
@@ -151,5 +190,39 @@ export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSl
       const next = known ? list.map((r) => (r.id === run.id ? run : r)) : [run, ...list].sort((a, b) => b.createdAt - a.createdAt);
       set((s) => ({ automationHistory: { ...s.automationHistory, [name]: next } }));
     },
+
+    recording: null,
+    recordingPending: null,
+    recordedDraft: null,
+
+    loadRecording: () => quietly(async () => {
+      set({ recording: await transport.call('recordings.status', {}) });
+    }),
+
+    startRecording: () => recordingCall('starting', async () => {
+      const { display, startedAt } = await transport.call('recordings.start', {});
+      // The live status may have arrived first, with counts already.
+      set((s) => (s.recording?.active && s.recording.startedAt === startedAt ? {} : { recording: { active: true, display, startedAt, events: 0, presses: 0 } }));
+      return true as const;
+    }),
+
+    stopRecording: (name) => recordingCall('stopping', async () => {
+      const { automation, warnings } = await transport.call('recordings.stop', { name });
+      const recorded: RecordedDraft = { recorded: automation, draft: automation, warnings, id: nextDraftId++ };
+      set({ recording: IDLE, recordedDraft: recorded });
+      return recorded;
+    }),
+
+    cancelRecording: () => recordingCall('cancelling', async () => {
+      await transport.call('recordings.cancel', {});
+      set({ recording: IDLE });
+      return true as const;
+    }),
+
+    onRecordingChanged: (status) => set({ recording: status }),
+
+    editRecordedDraft: (edit) => set((s) => (s.recordedDraft ? { recordedDraft: { ...s.recordedDraft, draft: edit(s.recordedDraft.draft) } } : {})),
+
+    dropRecordedDraft: () => set({ recordedDraft: null }),
   };
 };

@@ -32,6 +32,7 @@ export const createConnectionSlice = ({ transport }: Deps): Slice<ConnectionSlic
     for (const threadId of Object.keys(s.runsByThread)) void s.loadRuns(threadId);
     for (const runId of Object.keys(s.timelines)) void s.syncRun(runId);
     s.onAutomationsChanged();
+    if (s.recording !== null) void s.loadRecording();
     for (const name of Object.keys(s.automationHistory)) void s.loadAutomationHistory(name);
   },
   noteAuthError: (err) => {

@@ -159,6 +159,7 @@ export const createRunsSlice = ({ transport }: Deps): Slice<RunsSlice> => (set, 
         get().noteAutomationRun(event.run);
       } else if (event.kind === 'threads_changed') void get().loadThreads();
       else if (event.kind === 'automations_changed') get().onAutomationsChanged();
+      else if (event.kind === 'recording_changed') get().onRecordingChanged(event.status);
     },
 
     forgetThread: (threadId) => {

@@ -4,7 +4,7 @@
 // edit loses nothing, a good one is version 2 on disk), run now with a new value without a single
 // model request (checked in the file xterm writes), and found in the history and the inbox; a
 // schedule with a bad cron shows croner's complaint, a good one shows in the list.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,10 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Automation } from '../agents/contract.ts';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import { startMockOpenAI, type MockAction, type MockOpenAI } from './mock-openai/server.ts';
-import { waitForFile } from './support/apps.ts';
-import { launchChromium, serve, writeSettings, type Served } from './support/ui-serve.ts';
+import { bannerXterm, waitForFile } from './support/apps.ts';
+import { mockProvider, openUi, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
 
-const SHOTS = join(process.cwd(), 'test-results', 'ui');
 const KEY = 'sk-automations-ui-key';
 const NAME = 'greet file';
 const TITLE = 'dp-automation-xterm';
@@ -33,39 +32,17 @@ let replayRunId: string;
 
 /** A fresh xterm showing the same banner each time: the screen a replay starts from looks as it did when recorded. */
 async function freshXterm(): Promise<string> {
-  if (xterm) {
-    await display.run('xdotool', ['windowkill', xterm]).catch(() => undefined);
-    // X may hand the next client the same window id: wait until the old window is gone.
-    const deadline = Date.now() + 10_000;
-    while ((await display.run('xdotool', ['search', '--name', TITLE]).catch(() => '')).trim()) {
-      if (Date.now() > deadline) throw new Error('the old xterm did not close');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  await display.launch('xterm', ['-T', TITLE, '-fa', 'DejaVu Sans Mono', '-fs', '14', '-e', 'bash', '-c', `echo "${BANNER}"; exec bash --norc --noprofile +H`]);
-  xterm = await display.waitForWindow({ name: TITLE });
-  await display.run('xdotool', ['windowactivate', '--sync', xterm]);
-  // Let bash print the banner and its prompt.
-  await new Promise((r) => setTimeout(r, 600));
+  xterm = await bannerXterm(display, { title: TITLE, banner: BANNER, ...(xterm ? { previous: xterm } : {}) });
   return xterm;
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'dp-auto-ui-'));
   [display, mock] = await Promise.all([startDisplay({ size: { width: 1280, height: 800 } }), startMockOpenAI({ apiKey: KEY, models: ['mock-cu'] })]);
   home = display.env.HOME!;
   await freshXterm();
-  writeSettings(dataDir, {
-    providers: [{ id: 'mock', preset: 'custom', label: 'Mock model', adapter: 'openai-chat', baseURL: mock.url, model: 'mock-cu' }],
-    activeProvider: 'mock',
-    run: { approve: 'never', maxSteps: 20, maxSeconds: 300 },
-  });
-  server = await serve(['--display', display.display, '--data-dir', dataDir]);
-  await server.call('settings.setKey', { providerId: 'mock', apiKey: KEY });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(server.url);
+  writeSettings(dataDir, { ...mockProvider(mock.url), run: { approve: 'never', maxSteps: 20, maxSeconds: 300 } });
+  ({ server, browser, page } = await openUi({ display: display.display, dataDir, apiKey: KEY }));
 });
 
 afterAll(async () => {

@@ -8,17 +8,16 @@
 // on the display being recorded; Cancel leaves no automation; the server closing mid-recording ends
 // its hook.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Automation } from '../agents/contract.ts';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
-import { waitForFile } from './support/apps.ts';
-import { launchChromium, serve, writeSettings, type Served } from './support/ui-serve.ts';
+import { bannerXterm, waitForFile } from './support/apps.ts';
+import { openUi, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
 
-const SHOTS = join(process.cwd(), 'test-results', 'ui');
 const NAME = 'recorded greet';
 const TITLE = 'dp-record-xterm';
 const BANNER = 'RECORDING TERMINAL READY';
@@ -38,22 +37,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A fresh xterm at the same place showing the same banner: a replay starts from the screen the demonstration saw. */
 async function freshXterm(): Promise<void> {
-  if (xterm) {
-    await xdotool('windowkill', xterm).catch(() => undefined);
-    const deadline = Date.now() + 10_000;
-    while ((await xdotool('search', '--name', TITLE).catch(() => '')).trim()) {
-      if (Date.now() > deadline) throw new Error('the old xterm did not close');
-      await sleep(50);
-    }
-  }
-  await display.launch('xterm', ['-T', TITLE, '-geometry', '80x20+0+0', '-fa', 'DejaVu Sans Mono', '-fs', '14', '-e', 'bash', '-c', `echo "${BANNER}"; exec bash --norc --noprofile +H`]);
-  xterm = await display.waitForWindow({ name: TITLE });
-  await xdotool('windowactivate', '--sync', xterm);
-  await sleep(600);
+  xterm = await bannerXterm(display, { title: TITLE, banner: BANNER, geometry: '80x20+0+0', ...(xterm ? { previous: xterm } : {}) });
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'dp-record-ui-'));
   display = await startDisplay({ size: { width: 1280, height: 800 } });
   home = display.env.HOME!;
@@ -61,10 +48,7 @@ beforeAll(async () => {
   await display.waitForWindow({ name: OWN_TITLE });
   await freshXterm();
   writeSettings(dataDir, { run: { approve: 'never', maxSteps: 20, maxSeconds: 120 } });
-  server = await serve(['--display', display.display, '--data-dir', dataDir]);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(server.url);
+  ({ server, browser, page } = await openUi({ display: display.display, dataDir }));
   await page.getByTestId('automations-link').click();
   await page.getByTestId('automations-view').waitFor();
 });

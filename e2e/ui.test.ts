@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import { startMockOpenAI, type MockAction, type MockOpenAI } from './mock-openai/server.ts';
 import { openXterm, waitForFile } from './support/apps.ts';
-import { launchChromium, serve, writeSettings, type Served } from './support/ui-serve.ts';
+import { mockProvider, openUi, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
 
-const SHOTS = join(process.cwd(), 'test-results', 'ui');
 const KEY = 'sk-ui-test-key-never-shown';
 
 let display: VirtualDisplay;
@@ -27,21 +26,12 @@ const agentAction = (a: Record<string, unknown>) => a as unknown as MockAction;
 const typeText = (text: string): MockAction => ({ type: 'type', text });
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'dp-ui-'));
   [display, mock] = await Promise.all([startDisplay({ size: { width: 1280, height: 800 } }), startMockOpenAI({ apiKey: KEY, models: ['mock-cu'] })]);
   home = display.env.HOME!;
   await openXterm(display, 'ui-xterm');
-  writeSettings(dataDir, {
-    providers: [{ id: 'mock', preset: 'custom', label: 'Mock model', adapter: 'openai-chat', baseURL: mock.url, model: 'mock-cu' }],
-    activeProvider: 'mock',
-    run: { approve: 'risky', maxSteps: 20, maxSeconds: 300 },
-  });
-  server = await serve(['--display', display.display, '--data-dir', dataDir]);
-  await server.call('settings.setKey', { providerId: 'mock', apiKey: KEY });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(server.url);
+  writeSettings(dataDir, { ...mockProvider(mock.url), run: { approve: 'risky', maxSteps: 20, maxSeconds: 300 } });
+  ({ server, browser, page } = await openUi({ display: display.display, dataDir, apiKey: KEY, viewport: { width: 1400, height: 900 } }));
 });
 
 afterAll(async () => {

@@ -71,3 +71,26 @@ export async function readClipboard(display: VirtualDisplay, selection: 'clipboa
 export async function setClipboard(display: VirtualDisplay, text: string): Promise<void> {
   await display.run('bash', ['-c', 'xclip -selection clipboard -i >/dev/null 2>&1'], { input: text });
 }
+
+/**
+ * A fresh xterm titled `title` that prints `banner` above its prompt, in place of `previous` (closed
+ * first): a replay starts from the same screen the recording or the run saw.
+ */
+export async function bannerXterm(display: VirtualDisplay, opts: { title: string; banner: string; previous?: string; geometry?: string }): Promise<string> {
+  if (opts.previous) {
+    await display.run('xdotool', ['windowkill', opts.previous]).catch(() => undefined);
+    // X may hand the next client the same window id: wait until the old window is gone.
+    const deadline = Date.now() + 10_000;
+    while ((await display.run('xdotool', ['search', '--name', opts.title]).catch(() => '')).trim()) {
+      if (Date.now() > deadline) throw new Error(`the old xterm "${opts.title}" did not close`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const geometry = opts.geometry ? ['-geometry', opts.geometry] : [];
+  await display.launch('xterm', ['-T', opts.title, ...geometry, '-fa', 'DejaVu Sans Mono', '-fs', '14', '-e', 'bash', '-c', `echo "${opts.banner}"; exec bash --norc --noprofile +H`]);
+  const id = await display.waitForWindow({ name: opts.title });
+  await focus(display, id);
+  // Let bash print the banner and its prompt.
+  await new Promise((r) => setTimeout(r, 600));
+  return id;
+}

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_SETTINGS } from '../../agents/app/settings-file.ts';
 import type { Settings } from '../../agents/contract.ts';
 
@@ -66,4 +66,36 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** Where the UI tests leave their screenshots. */
+export const SHOTS = join(process.cwd(), 'test-results', 'ui');
+
+/** Settings with the mock server as the only provider (its key is set afterwards with setMockKey). */
+export function mockProvider(mockUrl: string): Pick<Settings, 'providers' | 'activeProvider'> {
+  return { providers: [{ id: 'mock', preset: 'custom', label: 'Mock model', adapter: 'openai-chat', baseURL: mockUrl, model: 'mock-cu' }], activeProvider: 'mock' };
+}
+
+export interface UiSession {
+  server: Served;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** `deskpilot serve` on a display with a data folder, the mock's key set if given, and a page on its URL. */
+export async function openUi(opts: { display: string; dataDir: string; apiKey?: string; viewport?: { width: number; height: number } }): Promise<UiSession> {
+  mkdirSync(SHOTS, { recursive: true });
+  const server = await serve(['--display', opts.display, '--data-dir', opts.dataDir]);
+  if (opts.apiKey) await server.call('settings.setKey', { providerId: 'mock', apiKey: opts.apiKey });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 1000 } });
+  await page.goto(server.url);
+  return {
+    server, browser, page,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
 }

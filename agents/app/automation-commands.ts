@@ -98,7 +98,7 @@ export function automationHandlers({ store, runner, settings, emit }: Automation
     }),
 
     'automations.run': ({ name, params, target }) => guard(async () => {
-      const run = await runner.runNow(name, { params: params ?? {}, target: target ?? (settings().runOn === 'sandbox' ? 'sandbox' : 'current') });
+      const run = await runner.runNow(name, { params: params ?? {}, target: target ?? (settings().runOn === 'sandbox' ? 'sandbox' : 'current'), askOperator: true });
       // A replay starts its own thread.
       emit({ kind: 'threads_changed' });
       return store.getRun(run.id)!;

@@ -21,6 +21,8 @@ export type ReplayTarget = 'current' | 'sandbox';
 export interface ReplayRequest {
   params?: Record<string, string>;
   target: ReplayTarget;
+  /** Someone started it and is watching: a target not found is asked about, not failed. */
+  askOperator?: boolean;
 }
 
 export interface AutomationRunnerDeps {
@@ -47,6 +49,7 @@ export async function startReplayRun(deps: AutomationRunnerDeps, automation: Aut
   const envOf = () => ({ DISPLAY: desktop.display, ...desktop.env });
   const prepared = await prepareReplay(deps.store, automation, {
     params: req.params ?? {},
+    ...(req.askOperator ? { askOperator: true } : {}),
     probe: (signal) => (desktop.display ? xdotoolProbe(envOf())(signal) : Promise.resolve(undefined)),
     a11y: { find: (q, signal) => (desktop.display ? atspiProbe(envOf()).find(q, signal) : Promise.resolve({ components: [] })) },
     verify: (evaluator, signal) =>

@@ -30,7 +30,7 @@ const MOVE_MARGIN = 0.1;
 /** Matches this close to the best are equally good: the one nearest the expected place wins. */
 const TIE = 0.02;
 
-export type How = 'replayed' | 'relocated:window' | 'relocated:template' | 'relocated:a11y' | 'relocated:ocr' | 'unchecked';
+export type How = 'replayed' | 'relocated:window' | 'relocated:template' | 'relocated:a11y' | 'relocated:ocr' | 'relocated:operator' | 'unchecked';
 
 export interface Found {
   found: true;

@@ -13,6 +13,8 @@ import { template, type Template } from './match.ts';
 import { ocrWords, type OcrWord } from './ocr.ts';
 import type { WindowInfo, WindowProbe } from './window-probe.ts';
 
+const ASK_HELP = 'Answer "retry" once it is on screen, "x,y" for the screen point to use, "skip" to leave the step out, or "stop".';
+
 export interface Verification {
   verified: boolean;
   detail: string;
@@ -32,6 +34,11 @@ export interface ReplayPlannerOptions {
   a11y?: A11yFinder;
   /** Takes over a step whose target cannot be found, if the automation allows healing. */
   heal?: Planner;
+  /**
+   * An operator is watching (run now in the app, a terminal): a target that cannot be found is put
+   * to them as a question (retry, skip, a point, or stop) instead of failing the run.
+   */
+  askOperator?: boolean;
   /** Runs the automation's evaluator after the last step. */
   verify?: (evaluator: Record<string, unknown>, signal: AbortSignal) => Promise<Verification>;
   thresholds?: Thresholds;
@@ -68,7 +75,10 @@ export class ReplayPlanner implements Planner {
   private readonly opts: Required<Pick<ReplayPlannerOptions, 'findTimeoutMs' | 'retryMs' | 'ocr' | 'maxHealCalls' | 'now' | 'thresholds'>> & ReplayPlannerOptions;
   private cursor = 0;
   /** What the previous reply was, to read its outcomes. */
-  private last: { kind: 'steps' | 'wait' | 'heal'; from: number } | undefined;
+  private last: { kind: 'steps' | 'wait' | 'heal' | 'ask'; from: number } | undefined;
+  /** The operator's answer to "target not found": a point to use for the next look's missing step. */
+  private operatorPoint: { index: number; point: Point } | undefined;
+  private misunderstood = 0;
   private searchSince: number | undefined;
   private attempts = 0;
   private healing: { from: number; to: number; calls: number } | undefined;
@@ -104,6 +114,10 @@ export class ReplayPlanner implements Planner {
       const healed = await this.healStep(ctx, signal);
       if (healed) return healed;
     }
+    if (this.last?.kind === 'ask') {
+      const answered = this.onAnswer(ctx);
+      if (answered) return answered;
+    }
     if (this.cursor >= steps.length) return this.finish(signal);
 
     const group = this.groupAt(this.cursor);
@@ -120,6 +134,11 @@ export class ReplayPlanner implements Planner {
     for (const [i, step] of group.entries()) {
       const e = step.evidence;
       located.push({ step, index: this.cursor + i, result: e ? locateByShape({ evidence: e, crop: this.cropOf(step), screen: await seen(e.scale), window, thresholds: this.opts.thresholds }) : undefined });
+    }
+    const told = this.operatorPoint;
+    this.operatorPoint = undefined;
+    if (told) {
+      located = located.map((l) => (l.index === told.index ? { ...l, result: { found: true, how: 'relocated:operator', point: told.point, detail: `at (${told.point.x}, ${told.point.y}), as the operator said` } } : l));
     }
     let missing = located.find((l) => l.result && !l.result.found);
     if (missing) {
@@ -147,6 +166,13 @@ export class ReplayPlanner implements Planner {
         const healed = await this.healStep(ctx, signal, reason);
         if (healed) return healed;
         return this.next({ ...ctx, outcomes: [] }, signal);
+      }
+      if (this.opts.askOperator) {
+        this.last = { kind: 'ask', from: missing.index };
+        return {
+          thought: `${reason}; asking the operator`,
+          actions: [{ action: { type: 'ask_user', question: `${reason}. ${ASK_HELP}` }, raw: { replay: { step: missing.step.id, index: missing.index + 1, how: 'asking' } } }],
+        };
       }
       return fail(`${reason}${this.automation.allowHealing ? '; healing is allowed but no model was given to heal with' : ''}`);
     }
@@ -269,6 +295,33 @@ export class ReplayPlanner implements Planner {
       default:
         return a;
     }
+  }
+
+  /** Acts on the operator's answer to "target not found"; undefined means look again (now with their point, if given). */
+  private onAnswer(ctx: PlannerContext): PlannerStep | undefined {
+    const index = this.last!.from;
+    this.last = undefined;
+    const answer = (ctx.outcomes.find((o) => o.status === 'answered') as { answer?: string } | undefined)?.answer?.trim().toLowerCase() ?? '';
+    const point = /^\(?\s*(\d+)\s*[, ]\s*(\d+)\s*\)?$/.exec(answer);
+    const understood = point || ['skip', 'stop', 'abort', 'retry', ''].includes(answer);
+    if (understood) this.misunderstood = 0;
+    if (point) {
+      this.operatorPoint = { index, point: { x: Number(point[1]), y: Number(point[2]) } };
+      return undefined;
+    }
+    if (answer === 'skip') {
+      const group = this.groupAt(this.cursor);
+      this.cursor += group.length;
+      this.last = { kind: 'wait', from: index };
+      // A visible no-op, so the timeline shows the step was left out.
+      return { thought: `${this.label(index)}: skipped, as the operator said`, actions: [{ action: { type: 'wait', ms: 0 }, raw: { replay: { step: this.automation.steps[index]!.id, index: index + 1, how: 'skipped' } } }] };
+    }
+    if (answer === 'stop' || answer === 'abort') return fail(`${this.label(index)}: target not found, and the operator stopped the replay`);
+    if (answer === '' || answer === 'retry') return undefined;
+    // No one may be there to answer (a script's stdin, "no operator"): do not ask forever.
+    if (++this.misunderstood >= 3) return fail(`${this.label(index)}: target not found, and the operator's answers were not understood (last: "${answer}")`);
+    this.last = { kind: 'ask', from: index };
+    return { thought: `did not understand "${answer}"`, actions: [{ action: { type: 'ask_user', question: `Did not understand "${answer}". ${ASK_HELP}` } }] };
   }
 
   private count(how: How | undefined): void {

@@ -94,6 +94,38 @@ describe('replaying an automation', () => {
     expect(store.getRun(run.id)!.status).toBe('failed');
   });
 
+  it('asks the operator about a missing target when one is watching: a point they give is used, "skip" leaves the step out, "stop" stops', async () => {
+    const answered = async (answers: string[]) => {
+      const store = tmp.open();
+      const driver = new PictureDriver(missing);
+      const { run } = await startReplay({ store, driver }, await saved(store), { findTimeoutMs: 0, ocr: false, askOperator: true, params: { invoice: 'INV-002' }, options: { approve: 'never' } });
+      const questions: string[] = [];
+      const unsubscribe = store.subscribe((e) => {
+        const ev = e as unknown as Ev;
+        if (ev.type !== 'question_asked') return;
+        questions.push(ev.question);
+        setImmediate(() => run.control.answer(ev.actionId, answers.shift() ?? 'stop'));
+      });
+      const result = await run.finished;
+      unsubscribe();
+      return { result, questions, inputs: inputs(driver) };
+    };
+
+    const pointed = await answered(['what?', '600, 420']);
+    expect(pointed.questions[0]).toMatch(/^step 1\/3 click 'Save': target not found on screen \(.*\)\. Answer "retry" once it is on screen, "x,y"/);
+    expect(pointed.questions[1]).toMatch(/^Did not understand "what\?"/);
+    expect(pointed.result.status).toBe('done');
+    expect(pointed.inputs[0]).toEqual({ type: 'click', x: 600, y: 420, button: 'left' });
+
+    const skipped = await answered(['skip']);
+    expect(skipped.result.status).toBe('done');
+    expect(skipped.inputs.map((a) => a.type)).toEqual(['type', 'keypress']);
+
+    const stopped = await answered(['stop']);
+    expect(stopped.result).toMatchObject({ status: 'failed', reason: "the replay stopped: step 1/3 click 'Save': target not found, and the operator stopped the replay" });
+    expect(stopped.inputs).toEqual([]);
+  });
+
   it('waits for a target that appears late', async () => {
     const store = tmp.open();
     const automation = await saved(store);

@@ -210,6 +210,8 @@ export const automationsCommands: Command[] = [
         if (heal && !automation.allowHealing) note(`note: automation "${name}" does not allow healing; --heal-provider is ignored (save it with --allow-healing)`);
         const p = await prepareReplay(cli.store, automation, {
           params,
+          // At a terminal the operator can answer "target not found"; a script's run just fails.
+          askOperator: process.stdin.isTTY === true && values['json'] !== true,
           probe: (signal) => xdotoolProbe(desktop.env)(signal),
           a11y: { find: (q, signal) => atspiProbe(desktop.env).find(q, signal) },
           verify: (evaluator, signal) => evaluatorVerifier({ ...(desktop.virtual ? { display: desktop.virtual } : {}), env: desktop.env, baseDir: a.dir })(evaluator, signal),

@@ -33,7 +33,7 @@ export interface Screenshot {
 export interface SettleOptions {
   intervalMs?: number;
   capMs?: number;
-  /** How long the screen must stay unchanged: two frames 10 ms apart can both predate a redraw. */
+  /** How long a screen the action has not visibly changed must stay so: two equal frames 10 ms apart can both predate a redraw. */
   quietMs?: number;
 }
 

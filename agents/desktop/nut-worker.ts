@@ -274,6 +274,7 @@ async function capture(opts: CaptureOptions): Promise<Screenshot> {
     source = { width: meta.width ?? screenSize.width, height: meta.height ?? screenSize.height };
   } else {
     const img = await screen.grabScreen();
+    lastFrame = img.data;
     const data = toRgba(img.data, img.width, img.height, img.byteWidth);
     pipeline = sharp(data, { raw: { width: img.width, height: img.height, channels: 4 } }).removeAlpha();
     source = { width: img.width, height: img.height };
@@ -298,18 +299,30 @@ async function capture(opts: CaptureOptions): Promise<Screenshot> {
 }
 
 // Compares raw frames here, next to the grab: no encoding and no image crossing the IPC pipe.
+/** The newest frame grabbed, so a settle knows what the screen looked like before its action. */
+let lastFrame: Buffer | undefined;
+
 async function settle(id: number, opts: SettleOptions): Promise<SettleResult> {
   const start = performance.now();
-  const { intervalMs = 10, capMs = 1500, quietMs = 50 } = opts;
+  const { intervalMs = 10, capMs = 1500, quietMs = 30 } = opts;
+  const before = lastFrame;
   let previous: Buffer | undefined;
   let unchangedSince = start;
+  // Once the action visibly changed the screen, two equal frames in a row mean it is drawn; until
+  // then an equal pair may both predate the redraw, so the screen must stay unchanged for quietMs.
+  let changed = false;
   while (performance.now() - start < capMs) {
     const frame = (await screen.grabScreen()).data;
+    lastFrame = frame;
     const now = performance.now();
-    if (!previous?.equals(frame)) {
+    if (!previous) {
+      previous = frame;
+      changed = before !== undefined && !before.equals(frame);
+    } else if (!previous.equals(frame)) {
       previous = frame;
       unchangedSince = now;
-    } else if (now - unchangedSince >= quietMs) return { ms: now - start, settled: true };
+      changed = true;
+    } else if (changed || now - unchangedSince >= quietMs) return { ms: now - start, settled: true };
     await sleep(id, intervalMs);
   }
   return { ms: performance.now() - start, settled: false };

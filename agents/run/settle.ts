@@ -14,7 +14,7 @@ export interface SettleOptions {
 export async function waitForSettle(driver: DesktopDriver, signal: AbortSignal, opts: SettleOptions = {}): Promise<{ ms: number; settled: boolean }> {
   if (driver.settle) return driver.settle({ ...(opts.intervalMs ? { intervalMs: opts.intervalMs } : {}), ...(opts.capMs ? { capMs: opts.capMs } : {}), ...(opts.quietMs !== undefined ? { quietMs: opts.quietMs } : {}) }, signal);
   const start = performance.now();
-  const { width = 320, intervalMs = 15, capMs = 1500, quietMs = 50 } = opts;
+  const { width = 320, intervalMs = 15, capMs = 1500, quietMs = 30 } = opts;
   let previous: Buffer | undefined;
   let unchangedSince = start;
   while (performance.now() - start < capMs) {

@@ -2,15 +2,12 @@
 // operator's own mouse and keyboard on the display the app's runs use are recorded (as
 // `deskpilot automations record` does), and stop returns a draft for the step editor, not saved.
 import type { z } from 'zod';
-import { a11yEvidence } from '../automations/a11y.ts';
 import { assertName, AutomationError } from '../automations/automation.ts';
 import type { AutomationStore } from '../automations/automation-store.ts';
 import type { DemoStep } from '../automations/demo-merge.ts';
-import { buildFromRecording, Recorder, type Recording } from '../automations/recorder.ts';
-import { xdotoolProbe } from '../automations/window-probe.ts';
-import type { DesktopDriver } from '../desktop/driver.ts';
-import { NutDriver } from '../desktop/nut-driver.ts';
+import { buildFromRecording, recordDisplay, type DisplayRecording, type Recording } from '../automations/recorder.ts';
 import type { AppEvent, commands, CommandName, CommandOutput, RecordingStatus } from '../contract.ts';
+import { plural } from '../run/run-format.ts';
 import type { Store } from '../store/store.ts';
 import { CommandError } from './command-error.ts';
 
@@ -37,11 +34,7 @@ export interface RecordingDeps {
 }
 
 /** What the commands need of a running recorder and the driver it captures frames with. */
-export interface RecorderHandle {
-  readonly error: Error | undefined;
-  stop(): Promise<Recording>;
-  close(): Promise<void>;
-}
+export type RecorderHandle = DisplayRecording;
 
 interface Session {
   display: string;
@@ -65,21 +58,6 @@ export interface Recordings {
   close(): Promise<void>;
 }
 
-async function startNutRecorder(display: string, env: Record<string, string | undefined>, onInput: (kind: string) => void): Promise<RecorderHandle> {
-  const driverEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  const driver: DesktopDriver = await NutDriver.start({ display, env: driverEnv });
-  try {
-    const recorder = await Recorder.start({
-      display, driver, env, probe: xdotoolProbe({ ...env, DISPLAY: display }),
-      a11yAt: (point) => a11yEvidence({ ...env, DISPLAY: display }, point),
-      onInput: (i) => onInput(i.kind),
-    });
-    return { get error() { return recorder.error; }, stop: () => recorder.stop(), close: () => driver.close() };
-  } catch (err) {
-    await driver.close().catch(() => undefined);
-    throw err;
-  }
-}
 
 /**
  * Drops the steps at the end that went to Deskpilot's own window: from the first press there that no
@@ -96,11 +74,9 @@ export function ownWindowTail(steps: readonly Pick<DemoStep, 'action' | 'point'>
   return steps.length - cut;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 export function recordingCommands(deps: RecordingDeps): Recordings {
   const env = deps.env ?? process.env;
-  const startRecorder = deps.startRecorder ?? ((display, onInput) => startNutRecorder(display, env, onInput));
+  const startRecorder = deps.startRecorder ?? ((display, onInput) => recordDisplay(display, { env, onInput: (i) => onInput(i.kind) }));
   let session: Session | undefined;
   /** A stop still gathering evidence, so close() can wait for it before the store closes. */
   let building: Promise<unknown> | undefined;

@@ -76,6 +76,8 @@ export function mergeDemo(raw: RawInput[]): DemoStep[] {
   const steps: DemoStep[] = [];
   let typing: { text: string; at: number } | undefined;
   let press: { at: number; point: Point; button: MouseButton; mods: Modifiers; path: Point[] } | undefined;
+  /** When the last click step's last press happened (a double click's second press, not its first). */
+  let lastPressAt = -Infinity;
   const flushTyping = () => {
     if (typing?.text) steps.push({ action: { type: 'type', text: typing.text }, at: typing.at });
     typing = undefined;
@@ -127,15 +129,14 @@ export function mergeDemo(raw: RawInput[]): DemoStep[] {
           break;
         }
         const prev = steps.at(-1);
-        const joins = !typing && prev?.point && start.button === 'left' && start.at - lastPressAt(prev) <= MULTI_CLICK_MS && near(prev.point, start.point, MULTI_CLICK_PX);
+        const joins = !typing && prev?.point && start.button === 'left' && start.at - lastPressAt <= MULTI_CLICK_MS && near(prev.point, start.point, MULTI_CLICK_PX);
+        lastPressAt = start.at;
         if (joins && prev.action.type === 'click' && prev.action.button === 'left') {
           prev.action = { type: 'double_click', x: prev.point!.x, y: prev.point!.y, ...withKeys };
-          multiAt.set(prev, start.at);
           break;
         }
         if (joins && prev.action.type === 'double_click') {
           prev.action = { type: 'triple_click', x: prev.point!.x, y: prev.point!.y, ...withKeys };
-          multiAt.set(prev, start.at);
           break;
         }
         push({ action: { type: 'click', x: start.point.x, y: start.point.y, button: start.button, ...withKeys }, at: start.at, point: start.point });
@@ -156,10 +157,6 @@ export function mergeDemo(raw: RawInput[]): DemoStep[] {
   flushTyping();
   return steps;
 }
-
-// When the last press of a click step happened (a double click's second press, not its first).
-const multiAt = new WeakMap<DemoStep, number>();
-const lastPressAt = (s: DemoStep) => multiAt.get(s) ?? s.at;
 
 /** Start, end and a few points between: enough to follow the path, not every motion event. */
 function thin(path: Point[]): Point[] {

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DesktopDriver } from '../desktop/driver.ts';
 import { DisplayLostError } from '../desktop/driver.ts';
+import { NutDriver } from '../desktop/nut-driver.ts';
 import { forkTs } from '../node-child.ts';
 import type { Store } from '../store/store.ts';
 import { AUTOMATION_FORMAT, type Automation, type Evidence, type Step } from './automation.ts';
@@ -14,7 +15,8 @@ import { gatherEvidence } from './evidence.ts';
 import { decodeGray } from './gray.ts';
 import { OcrUnavailableError } from './ocr.ts';
 import type { HookMessage } from './hook-worker.ts';
-import type { WindowInfo, WindowProbe } from './window-probe.ts';
+import { xdotoolProbe, type WindowInfo, type WindowProbe } from './window-probe.ts';
+import { a11yEvidence } from './a11y.ts';
 
 const hookPath = fileURLToPath(new URL('./hook-worker.ts', import.meta.url));
 
@@ -148,6 +150,31 @@ export class Recorder {
       }
       await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - at))));
     }
+  }
+}
+
+/** A recording of a display with its own frame driver: stop() ends the hook, close() the driver. */
+export interface DisplayRecording {
+  readonly error: Error | undefined;
+  stop(opts?: { droppingStopKey?: boolean }): Promise<Recording>;
+  close(): Promise<void>;
+}
+
+/** Records a display with the real parts: a NutDriver for frames, xdotool for windows, AT-SPI for names. */
+export async function recordDisplay(display: string, opts: { env?: Record<string, string | undefined>; onInput?: (input: RawInput) => void } = {}): Promise<DisplayRecording> {
+  const env = opts.env ?? {};
+  const driverEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const driver = await NutDriver.start({ display, env: driverEnv });
+  try {
+    const recorder = await Recorder.start({
+      display, driver, env, probe: xdotoolProbe({ ...env, DISPLAY: display }),
+      a11yAt: (point) => a11yEvidence({ ...env, DISPLAY: display }, point),
+      ...(opts.onInput ? { onInput: opts.onInput } : {}),
+    });
+    return { get error() { return recorder.error; }, stop: (o) => recorder.stop(o), close: () => driver.close() };
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw err;
   }
 }
 

@@ -26,6 +26,13 @@ describe('applyEdit', () => {
     expect(edited('d 1').steps.map((s) => [s.id, s.action.type])).toEqual([['s1', 'type'], ['s2', 'keypress']]);
   });
 
+  it('gives a step its own screenshot when the step it was chained to is deleted or moved away', () => {
+    expect(edited('d 2').steps.map((s) => s.chained)).toEqual([undefined, undefined]);
+    expect(edited('m 2 1').steps.map((s) => [s.action.type, s.chained])).toEqual([['type', undefined], ['click', undefined], ['keypress', undefined]]);
+    const chainedLater = { ...draft, steps: [draft.steps[0]!, { ...draft.steps[1]!, chained: true }, draft.steps[2]!] };
+    expect(edited('d 1', chainedLater).steps[0]!.chained).toBeUndefined();
+  });
+
   it('moves a step and unchains it', () => {
     const d = edited('m 3 1');
     expect(d.steps.map((s) => s.action.type)).toEqual(['keypress', 'click', 'type']);

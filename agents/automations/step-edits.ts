@@ -29,12 +29,16 @@ export function applyEdit(draft: Draft, line: string): EditResult {
   };
   const withSteps = (steps: Step[], message: string): EditResult => {
     if (steps.length === 0) throw new AutomationError('an automation needs at least one step: q discards the recording');
-    return { draft: { ...draft, steps: steps.map((s, i) => ({ ...s, id: `s${i + 1}` })) }, message };
+    // The first step has nothing before it to be performed with.
+    return { draft: { ...draft, steps: steps.map((s, i) => ({ ...(i === 0 ? withoutChain(s) : s), id: `s${i + 1}` })) }, message };
   };
   switch (cmd) {
     case 'd': {
       const i = stepAt(rest[0]);
-      return withSteps(draft.steps.filter((_, j) => j !== i), `deleted step ${i + 1}`);
+      const steps = draft.steps.filter((_, j) => j !== i);
+      // The step after a deleted group head would chain onto the step before it: give it its own look.
+      if (steps[i] && !draft.steps[i]!.chained) steps[i] = withoutChain(steps[i]!);
+      return withSteps(steps, `deleted step ${i + 1}`);
     }
     case 'm': {
       const from = stepAt(rest[0]);
@@ -42,8 +46,9 @@ export function applyEdit(draft: Draft, line: string): EditResult {
       const steps = [...draft.steps];
       const [moved] = steps.splice(from, 1);
       steps.splice(to, 0, moved!);
-      // A chained step performed without a screenshot in between makes no sense after a move.
-      return withSteps(steps.map((s) => (s === moved ? withoutChain(s) : s)), `moved step ${from + 1} to ${to + 1}`);
+      // Steps whose neighbour changed take their own screenshot: the moved one, and those after its old and new places.
+      const fresh = new Set([moved, draft.steps[from + 1], steps[to + 1]]);
+      return withSteps(steps.map((s) => (fresh.has(s) ? withoutChain(s) : s)), `moved step ${from + 1} to ${to + 1}`);
     }
     case 't': {
       const i = stepAt(rest[0]);

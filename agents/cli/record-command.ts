@@ -1,19 +1,16 @@
 // deskpilot automations record --name NAME --display :N: records the operator's own mouse and keyboard
 // until Ctrl+C, merges it into steps with evidence, lets them review the steps, and saves.
 import { createInterface } from 'node:readline';
-import { a11yEvidence } from '../automations/a11y.ts';
 import { AutomationError, parameterize } from '../automations/automation.ts';
-import { buildFromRecording, Recorder } from '../automations/recorder.ts';
+import { buildFromRecording, recordDisplay } from '../automations/recorder.ts';
 import { applyEdit, EDIT_HELP, type Draft } from '../automations/step-edits.ts';
-import { xdotoolProbe } from '../automations/window-probe.ts';
-import { NutDriver } from '../desktop/nut-driver.ts';
+import { plural } from '../run/run-format.ts';
 import { CliError, optionReader, type Command } from './command.ts';
 import { describeStep, paramsFrom, withAutomations } from './automations-commands.ts';
 import { checkDisplay } from './display-option.ts';
 
 const USAGE = 'automations record --name NAME [--display :N] [--param k=v ...] [--description TEXT] [--review] [--no-ocr] [--json] [--db PATH]';
 const note = (line: string) => process.stderr.write(`${line}\n`);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const recordCommand: Command = {
   path: ['automations', 'record'],
@@ -35,19 +32,14 @@ export const recordCommand: Command = {
     return withAutomations(values, async (automations, cli) => {
       automations.filePath(name); // a bad name fails now, not after the demonstration
       const existing = automations.get(name);
-      const driver = await NutDriver.start({ display }).catch((err: Error) => {
+      const recorder = await recordDisplay(display, {
+        onInput: (i) => {
+          if (i.kind === 'down') note(`  ${i.button} press at (${i.x}, ${i.y})`);
+        },
+      }).catch((err: Error) => {
         throw new CliError(`cannot record display ${display}: ${err.message}`, 1);
       });
       try {
-        const recorder = await Recorder.start({
-          display, driver, probe: xdotoolProbe({ DISPLAY: display }),
-          a11yAt: (point) => a11yEvidence({ DISPLAY: display }, point),
-          onInput: (i) => {
-            if (i.kind === 'down') note(`  ${i.button} press at (${i.x}, ${i.y})`);
-          },
-        }).catch((err: Error) => {
-          throw new CliError(err.message, 1);
-        });
         note(`Recording display ${display}${existing ? ` (saves "${name}" as v${existing.version + 1})` : ''}. Do the task there, then press Ctrl+C here to stop.`);
         const stoppedBy = await untilStopped(() => recorder.error);
         const recording = await recorder.stop({ droppingStopKey: stoppedBy === 'SIGINT' });
@@ -78,7 +70,7 @@ export const recordCommand: Command = {
         }
         return 0;
       } finally {
-        await driver.close().catch(() => undefined);
+        await recorder.close().catch(() => undefined);
       }
     });
   },

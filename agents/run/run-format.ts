@@ -81,7 +81,7 @@ export function describeProposed(action: AgentAction, screenAction?: DesktopActi
   return `${describeAction(screenAction)}${scaled ? ` [model ${model.map(at).join(' -> ')}]` : ''}`;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 

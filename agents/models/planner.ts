@@ -3,6 +3,7 @@
 // of the screenshot the planner was shown, converted to screen pixels only by agents/desktop/geometry.
 import { z } from 'zod';
 import type { Size } from '../desktop/geometry.ts';
+import type { ToolImage, ToolSpec } from '../tools/tool.ts';
 
 const num = z.number().finite();
 const point = z.object({ x: num, y: num });
@@ -25,6 +26,9 @@ export const agentActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('done'), answer: z.string().optional() }),
   z.object({ type: z.literal('fail'), reason: z.string().optional() }),
   z.object({ type: z.literal('ask_user'), question: z.string().min(1) }),
+  // A call of one of the run's tools (shell, files, skills, MCP servers' tools) by name; its input
+  // is parsed by the tool's own schema when it runs, so a bad one is reported, never guessed.
+  z.object({ type: z.literal('tool'), name: z.string().min(1).max(128), input: z.record(z.string(), z.unknown()) }),
 ]);
 export type AgentAction = z.infer<typeof agentActionSchema>;
 
@@ -61,11 +65,19 @@ export interface PlannerStep {
   responseId?: string;
 }
 
+/** What a tool call gave back, told to the model in its format's own way (function_call_output, tool_result...). */
+export interface ToolOutcome {
+  name: string;
+  output: string;
+  isError: boolean;
+  images?: ToolImage[];
+}
+
 /** What happened to one proposed action, told to the model at the next step. */
 export type ActionOutcome =
-  | { status: 'performed'; callId?: string; acknowledgedSafetyChecks?: SafetyCheck[] }
-  | { status: 'rejected'; callId?: string; reason: string }
-  | { status: 'failed'; callId?: string; error: string }
+  | { status: 'performed'; callId?: string; acknowledgedSafetyChecks?: SafetyCheck[]; tool?: ToolOutcome }
+  | { status: 'rejected'; callId?: string; reason: string; toolName?: string }
+  | { status: 'failed'; callId?: string; error: string; toolName?: string }
   | { status: 'answered'; callId?: string; answer: string };
 
 export interface PlannerScreenshot {
@@ -86,12 +98,18 @@ export interface PlannerContext {
   threadSummary?: string;
   /** Set when the previous reply could not be used: the planner re-asks with this note. */
   correction?: string;
+  /** The tools the model may call now (empty or absent: the screen only). */
+  tools?: ToolSpec[];
+  /** Extra instructions for this run (the skills on offer, a loaded skill's text for adapters without tools). */
+  instructions?: string;
 }
 
 export interface Planner {
   readonly name: string;
   /** Who stopped, as a failed run's reason words it; "the model gave up" when omitted. */
   readonly failWording?: string;
+  /** Whether the model can call tools beside the screen; adapters without (UI-TARS) get skills as text. */
+  readonly supportsTools?: boolean;
   /** The image size the planner wants for a given screen (from agents/desktop/geometry). */
   imageSizeFor(screen: Size): Size;
   next(ctx: PlannerContext, signal: AbortSignal): Promise<PlannerStep>;

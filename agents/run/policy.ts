@@ -1,6 +1,7 @@
 // Which actions are risky: the approval gate asks the operator before these reach the driver.
 import type { AgentAction, ProposedAction } from '../models/planner.ts';
 import { parseKeys } from '../desktop/keys.ts';
+import { assessCommand } from './command-risk.ts';
 import type { ApprovalMode } from './events.ts';
 
 // Key combos that close, quit, delete, submit or switch away: each is hard to undo.
@@ -26,17 +27,6 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'contains a private key'],
   [/\b(?:\d[ -]?){13,19}\b/, 'looks like a card number'],
   [/\b(password|passwd|pwd|secret|token)\s*[:=]/i, 'contains a password or secret'],
-];
-
-const DANGEROUS_COMMANDS: [RegExp, string][] = [
-  // Any flag position ("rm -i -r x"), and -R as well as -r.
-  [/\brm\s+(?:-\S*\s+)*(?:-[a-zA-Z]*[rRf]|--recursive|--force)/, 'deletes files'],
-  // No \b after "if=": "dd if=/dev/zero" has no word boundary between "=" and "/".
-  [/\b(?:mkfs|shutdown|reboot|poweroff|halt)\b|\bdd\s+if=/, 'runs a destructive system command'],
-  [/\b(sudo|su)\s/, 'runs as another user'],
-  [/\bgit\s+push\b.*--force|\bgit\s+reset\s+--hard/, 'rewrites history'],
-  [/\b(DROP|TRUNCATE)\s+(TABLE|DATABASE)\b/i, 'destroys data'],
-  [/curl[^|]*\|\s*(ba)?sh/, 'runs a downloaded script'],
 ];
 
 export interface RiskContext {
@@ -71,7 +61,7 @@ function actionRisks(action: AgentAction, ctx: RiskContext): string[] {
   }
   if (action.type === 'type') {
     for (const [re, why] of SECRET_PATTERNS) if (re.test(action.text)) reasons.push(`typed text ${why}`);
-    for (const [re, why] of DANGEROUS_COMMANDS) if (re.test(action.text)) reasons.push(`typed command ${why}`);
+    for (const why of assessCommand(action.text)) reasons.push(`typed command ${why}`);
     if (ctx.focusHint && /pass(word|code)|pin\b|card|cvv|cvc|iban|account number|security code/i.test(ctx.focusHint)) {
       reasons.push(`typing into what looks like a password or payment field (${ctx.focusHint})`);
     }

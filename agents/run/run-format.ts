@@ -69,7 +69,16 @@ export function describeAction(a: AnyAction): string {
       return `fail: ${a.reason ?? 'no reason given'}`;
     case 'ask_user':
       return `ask the operator: ${a.question}`;
+    case 'tool':
+      return describeToolCall(a.name, a.input);
   }
+}
+
+/** "shell: ls -la ~" for a command, else the tool's name and its arguments as JSON. */
+export function describeToolCall(name: string, input: Record<string, unknown>): string {
+  if (typeof input['command'] === 'string') return `${name}: ${input['command']}`;
+  if (typeof input['path'] === 'string' && Object.keys(input).length === 1) return `${name} ${input['path']}`;
+  return `${name} ${JSON.stringify(input)}`;
 }
 
 /** The action in screen pixels, with the model's own coordinates when the screenshot was scaled. */

@@ -64,17 +64,17 @@ describe('AppService', () => {
   });
 
   it('never shows a key: settings tell only whether one is set, or which variable supplies it', async () => {
-    service = await openTestService({ env: { AZURE_OPENAI_API_KEY: 'env-secret' } });
+    service = await openTestService({ env: { OPENROUTER_API_KEY: 'env-secret' } });
     await service.call('settings.update', {
       providers: [
         { id: 'openai', preset: 'openai', label: 'OpenAI', adapter: 'openai-responses', baseURL: '', model: 'computer-use-preview' },
-        { id: 'azure', preset: 'azure-openai', label: 'Azure', adapter: 'openai-responses', baseURL: 'https://x.openai.azure.com/openai/v1', model: 'cu' },
+        { id: 'router', preset: 'openrouter', label: 'OpenRouter', adapter: 'openai-chat', baseURL: 'https://openrouter.ai/api/v1', model: 'qwen' },
       ],
     });
     expect(await service.call('settings.setKey', { providerId: 'openai', apiKey: 'sk-very-secret' })).toEqual({ hasKey: true });
     const view = await service.call('settings.get', {});
     expect(JSON.stringify(view)).not.toMatch(/sk-very-secret|env-secret/);
-    expect(view).toMatchObject({ providers: [{ id: 'openai', hasKey: true }, { id: 'azure', hasKey: true, keyFromEnv: 'AZURE_OPENAI_API_KEY' }] });
+    expect(view).toMatchObject({ providers: [{ id: 'openai', hasKey: true }, { id: 'router', hasKey: true, keyFromEnv: 'OPENROUTER_API_KEY' }] });
     expect(await service.call('settings.setKey', { providerId: 'openai', apiKey: null })).toEqual({ hasKey: false });
     expect(await failure(service.call('settings.setKey', { providerId: 'ghost', apiKey: 'k' }))).toMatchObject({ code: 'bad_input' });
   });

@@ -17,6 +17,7 @@ import { recordingCommands, type Recordings } from './recording-commands.ts';
 import { pruneScreenshots } from './retention.ts';
 import { exportRun } from './run-export.ts';
 import { RunHost } from './run-host.ts';
+import { KeyRing } from './key-binding.ts';
 import type { SecretStore } from './secrets.ts';
 import { SettingsFile } from './settings-file.ts';
 
@@ -48,6 +49,8 @@ export class AppService {
   private readonly host: RunHost;
   private readonly automations: AutomationRunner;
   private readonly recordings: Recordings;
+  /** Keys bound to the address each was given for. */
+  private readonly keys: KeyRing;
   private readonly unsubscribe: () => void;
   private closed = false;
 
@@ -59,8 +62,9 @@ export class AppService {
     readonly warnings: string[],
   ) {
     const env = opts.env ?? process.env;
+    this.keys = new KeyRing(opts.secrets, env, settings.get());
     this.host = new RunHost({
-      store: shared.store, secrets: opts.secrets, env, ...(opts.display ? { display: opts.display } : {}), ...(opts.wrapDriver ? { wrapDriver: opts.wrapDriver } : {}),
+      store: shared.store, secrets: this.keys, env, ...(opts.display ? { display: opts.display } : {}), ...(opts.wrapDriver ? { wrapDriver: opts.wrapDriver } : {}),
       onEnded: (runId) => this.emitRun(runId),
       busy: (display) => this.recordings.busy(display),
     });
@@ -172,13 +176,11 @@ export class AppService {
 
   private settingsView(): SettingsView {
     const s = this.settings.get();
-    const env = this.opts.env ?? process.env;
     return {
       ...s,
       providers: s.providers.map((p) => {
-        const keyEnv = PROVIDER_PRESETS.find((x) => x.id === p.preset)?.keyEnv;
-        const fromEnv = keyEnv && env[keyEnv] ? keyEnv : undefined;
-        return { ...p, hasKey: this.opts.secrets.has(p.id) || fromEnv !== undefined, ...(fromEnv ? { keyFromEnv: fromEnv } : {}) };
+        const fromEnv = this.keys.envKeyName(p);
+        return { ...p, hasKey: this.keys.hasBoundKey(p) || fromEnv !== undefined, ...(fromEnv ? { keyFromEnv: fromEnv } : {}) };
       }),
     };
   }
@@ -256,13 +258,15 @@ export class AppService {
     'runs.export': ({ runId, format }) => exportRun(this.store, this.run(runId), format),
     'settings.get': () => this.settingsView(),
     'settings.update': (patch) => {
-      this.settings.update(patch);
+      const before = this.settings.get();
+      // A key goes only where it was given for: a new address needs the key entered again.
+      this.keys.dropMoved(before, this.settings.update(patch));
       return this.settingsView();
     },
     'settings.setKey': ({ providerId, apiKey }) => {
-      this.provider(providerId);
-      this.opts.secrets.set(providerId, apiKey?.trim() || null);
-      return { hasKey: this.opts.secrets.has(providerId) };
+      const provider = this.provider(providerId);
+      this.keys.setKey(provider, apiKey?.trim() || null);
+      return { hasKey: this.keys.hasBoundKey(provider) };
     },
     'settings.testConnection': async ({ providerId }) => {
       const provider = this.provider(providerId);

@@ -13,6 +13,7 @@ import type { Store } from '../store/store.ts';
 import type { ProviderConfig, Settings } from '../contract.ts';
 import { CommandError } from './command-error.ts';
 import type { SecretStore } from './secrets.ts';
+import { keysFor } from './key-binding.ts';
 
 export interface RunHostOptions {
   store: Store;
@@ -161,9 +162,9 @@ export class RunHost {
   }
 
   async planner(provider: ProviderConfig, settings: Settings): Promise<PlannerChoice> {
-    const apiKey = this.opts.secrets.get(provider.id);
     const preset = findPreset(provider.preset);
-    const envKey = preset?.keyEnv ? this.opts.env[preset.keyEnv] : undefined;
+    const { apiKey, envKey } = keysFor(this.opts.secrets, this.opts.env, provider);
+    for (const key of [apiKey, envKey]) this.opts.store.redactor.addSecret(key); // never stored, wherever an endpoint echoes it
     if (!apiKey && !envKey && !preset?.placeholderKey) {
       throw new CommandError('bad_input', `${provider.label} needs an API key: set one in Settings${preset?.keyEnv ? ` (or start Deskpilot with ${preset.keyEnv} set)` : ''}`);
     }

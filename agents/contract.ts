@@ -4,73 +4,16 @@
 import { z } from 'zod';
 import { automationSchema } from './automations/automation.ts';
 import type { InboxItem } from './automations/schedule-store.ts';
-import { desktopActionSchema } from './desktop/actions.ts';
-import { agentActionSchema } from './models/planner.ts';
-import type { RunEvent } from './run/events.ts';
+import {
+  approvalDecisionSchema, approvalModeSchema, loggedRunEventSchema, runEventSchema, runOptionsSchema, type LoggedRunEvent, type RunEvent,
+} from './run/events.ts';
 import { RUN_STATUSES } from './store/types.ts';
 
 const id = z.string().min(1).max(200);
-const size = z.object({ width: z.number().int().positive(), height: z.number().int().positive() });
-const usage = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number().optional() });
-const safetyCheck = z.object({ id: z.string(), code: z.string(), message: z.string() });
-export const approvalModeSchema = z.enum(['always', 'risky', 'never']);
 
-export const runOptionsSchema = z.object({
-  approve: approvalModeSchema,
-  maxSteps: z.number().int().positive().max(10_000),
-  maxSeconds: z.number().positive().max(7 * 24 * 3600),
-  maxModelRetries: z.number().int().nonnegative().max(10),
-  loopThreshold: z.number().int().min(2).max(100),
-});
-
-// --- the event union (mirrors agents/run/events.ts; a compile-time check below keeps them equal) ---
-
-const decision = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('approve') }),
-  z.object({ decision: z.literal('reject'), reason: z.string().max(2000).optional() }),
-  z.object({ decision: z.literal('edit'), action: desktopActionSchema }),
-]);
-
-export const runEventSchema = z.union([
-  z.object({ type: z.literal('run_started'), task: z.string(), provider: z.string(), model: z.string().optional(), display: z.string(), screen: size, options: runOptionsSchema }),
-  z.object({ type: z.literal('step_started'), step: z.number() }),
-  z.object({ type: z.literal('screenshot_captured'), step: z.number(), ref: z.string(), image: size, screen: size, ms: z.number() }),
-  z.object({ type: z.literal('model_requested'), step: z.number(), attempt: z.number() }),
-  z.object({ type: z.literal('model_responded'), step: z.number(), thought: z.string().optional(), actions: z.number(), usage: usage.optional(), ms: z.number(), responseId: z.string().optional() }),
-  z.object({ type: z.literal('model_error'), step: z.number(), kind: z.string(), message: z.string(), attempt: z.number(), willRetry: z.boolean() }),
-  z.object({
-    type: z.literal('action_proposed'), step: z.number(), actionId: z.string(), action: agentActionSchema, screenAction: desktopActionSchema.optional(),
-    risks: z.array(z.string()), safetyChecks: z.array(safetyCheck).optional(), raw: z.unknown().optional(),
-  }),
-  z.object({ type: z.literal('approval_requested'), actionId: z.string(), reasons: z.array(z.string()) }),
-  ...decision.options.map((d) => d.extend({ type: z.literal('approval_decided'), actionId: z.string() })),
-  z.object({ type: z.literal('action_performed'), actionId: z.string(), ms: z.number() }),
-  z.object({ type: z.literal('action_failed'), actionId: z.string(), error: z.string() }),
-  z.object({ type: z.literal('action_skipped'), actionId: z.string(), reason: z.string() }),
-  z.object({ type: z.literal('loop_detected'), step: z.number(), actionId: z.string(), repeats: z.number() }),
-  z.object({ type: z.literal('question_asked'), actionId: z.string(), question: z.string() }),
-  z.object({ type: z.literal('question_answered'), actionId: z.string(), answer: z.string() }),
-  z.object({ type: z.literal('user_message'), text: z.string() }),
-  z.object({ type: z.literal('run_paused') }),
-  z.object({ type: z.literal('run_resumed') }),
-  z.object({ type: z.literal('run_finished'), answer: z.string().optional(), steps: z.number() }),
-  z.object({ type: z.literal('run_failed'), reason: z.string(), steps: z.number() }),
-  z.object({ type: z.literal('run_aborted'), reason: z.string(), steps: z.number() }),
-  z.object({ type: z.literal('run_interrupted'), reason: z.string() }),
-]);
-
-// The schema and the loop's own type must describe the same events.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const eventsAgree: Same<z.infer<typeof runEventSchema>, RunEvent> = true;
-void eventsAgree;
-
-/** A run event as the log stores it: its run, its place (1, 2, 3... without gaps) and its time. */
-export type LoggedRunEvent = RunEvent & { runId: string; seq: number; at: number };
-export const loggedRunEventSchema = z.custom<LoggedRunEvent>((v) => {
-  if (typeof v !== 'object' || v === null) return false;
-  const { runId, seq, at, ...event } = v as Record<string, unknown>;
-  return typeof runId === 'string' && Number.isInteger(seq) && typeof at === 'number' && runEventSchema.safeParse(event).success;
-});
+// The event union and run options are defined once, in agents/run/events.ts; the contract carries them.
+export { approvalModeSchema, approvalDecisionSchema, loggedRunEventSchema, runEventSchema, runOptionsSchema };
+export type { LoggedRunEvent, RunEvent };
 
 // --- entities ---
 
@@ -158,6 +101,7 @@ export const inboxItemSchema = z.object({
   trigger: z.enum(['schedule', 'missed', 'manual']), summary: z.string(), createdAt: z.number(), readAt: z.number().nullable(),
 });
 export type InboxEntry = z.infer<typeof inboxItemSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const inboxAgrees: Same<InboxEntry, InboxItem> = true;
 void inboxAgrees;
 
@@ -223,7 +167,7 @@ export const commands = {
   },
   'runs.control': { input: z.object({ runId: id, action: z.enum(['pause', 'resume', 'abort']) }).strict(), output: ok },
   'runs.steer': { input: z.object({ runId: id, text: z.string().trim().min(1, 'write a message for the agent').max(10_000) }).strict(), output: ok },
-  'approvals.decide': { input: z.object({ runId: id, actionId: id, decision }).strict(), output: ok },
+  'approvals.decide': { input: z.object({ runId: id, actionId: id, decision: approvalDecisionSchema }).strict(), output: ok },
   'questions.answer': { input: z.object({ runId: id, actionId: id, answer: z.string().max(10_000) }).strict(), output: ok },
   'runs.export': {
     input: z.object({ runId: id, format: z.enum(['json', 'html']) }).strict(),

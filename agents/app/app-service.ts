@@ -8,7 +8,7 @@ import { PROVIDER_PRESETS } from '../models/providers.ts';
 import { isBlobRef } from '../store/blobs.ts';
 import { DB_FILE_NAME } from '../store/paths.ts';
 import { openSharedStore, type SharedStore } from '../store/shared-open.ts';
-import { commands, isCommandName, type AppEvent, type CommandName, type CommandOutput, type LoggedRunEvent, type Run, type SettingsView } from '../contract.ts';
+import { commands, isCommandName, type AppEvent, type CommandName, type CommandOutput, type Run, type RunEvent, type SettingsView } from '../contract.ts';
 import type { z } from 'zod';
 import { automationHandlers } from './automation-commands.ts';
 import { AutomationRunner } from './automation-runner.ts';
@@ -41,8 +41,8 @@ type Handlers = { [C in CommandName]: (input: Input<C>) => Promise<CommandOutput
 type AutomationCommand = keyof ReturnType<typeof automationHandlers>;
 type RecordingCommand = keyof Recordings['handlers'];
 
-/** Events after which a run's row (status, outcome) may have changed. */
-const ROW_CHANGES = new Set(['run_started', 'run_paused', 'run_resumed', 'approval_requested', 'approval_decided', 'question_asked', 'question_answered', 'run_finished', 'run_failed', 'run_aborted', 'run_interrupted']);
+/** Events the loop appends right after it has changed the run's row: its status or its outcome. */
+const ROW_CHANGES = new Set<RunEvent['type']>(['run_started', 'run_status', 'run_finished', 'run_failed', 'run_aborted', 'run_interrupted']);
 
 export class AppService {
   private readonly listeners = new Set<(e: AppEvent) => void>();
@@ -81,11 +81,9 @@ export class AppService {
       ...automationHandlers({ store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e) }),
       ...this.recordings.handlers,
     };
-    this.unsubscribe = shared.store.subscribe((stored) => {
-      const event = stored as unknown as LoggedRunEvent;
+    this.unsubscribe = shared.store.subscribe<RunEvent>((event) => {
       this.emit({ kind: 'run_event', event });
-      // The loop sets the row's status right after appending the event that changes it.
-      if (ROW_CHANGES.has(event.type)) setImmediate(() => this.emitRun(event.runId));
+      if (ROW_CHANGES.has(event.type)) this.emitRun(event.runId);
     });
   }
 
@@ -227,7 +225,7 @@ export class AppService {
     'runs.get': ({ runId }) => this.run(runId),
     'runs.events': ({ runId, afterSeq, limit }) => {
       this.run(runId);
-      const events = this.store.readEvents(runId, afterSeq, limit) as unknown as LoggedRunEvent[];
+      const events = this.store.readEvents<RunEvent>(runId, afterSeq, limit);
       return { events, lastSeq: this.store.lastSeq(runId) };
     },
     'runs.start': async ({ task, threadId, providerId, options }) => {

@@ -1,10 +1,10 @@
 // A run exported as one file a person can keep or send: JSON (events + screenshots as data URLs)
 // or a self-contained HTML report that opens anywhere, offline.
 import type { Run } from '../contract.ts';
-import { asRunEvent, formatEvent, localTime, runHeader, stepsOf } from '../run/run-format.ts';
+import type { LoggedRunEvent, RunEvent } from '../run/events.ts';
+import { formatEvent, localTime, runHeader, stepsOf } from '../run/run-format.ts';
 import { isBlobRef } from '../store/blobs.ts';
 import type { Store } from '../store/store.ts';
-import type { StoredEvent } from '../store/types.ts';
 
 const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', jpg: 'image/jpeg', webp: 'image/webp' };
 
@@ -14,11 +14,11 @@ export interface ExportedFile {
   content: string;
 }
 
-function screenshots(store: Store, events: StoredEvent[]): Map<string, string> {
+function screenshots(store: Store, events: LoggedRunEvent[]): Map<string, string> {
   const urls = new Map<string, string>();
   for (const e of events) {
-    const ref = e['ref'];
-    if (e.type !== 'screenshot_captured' || !isBlobRef(ref) || urls.has(ref)) continue;
+    if (e.type !== 'screenshot_captured' || !isBlobRef(e.ref) || urls.has(e.ref)) continue;
+    const ref = e.ref;
     const ext = ref.slice(ref.lastIndexOf('.') + 1);
     try {
       urls.set(ref, `data:${MIME[ext] ?? 'application/octet-stream'};base64,${store.readBlob(ref).toString('base64')}`);
@@ -30,7 +30,7 @@ function screenshots(store: Store, events: StoredEvent[]): Map<string, string> {
 }
 
 export function exportRun(store: Store, run: Run, format: 'json' | 'html'): ExportedFile {
-  const events = store.readEvents(run.id);
+  const events = store.readEvents<RunEvent>(run.id);
   const shots = screenshots(store, events);
   const base = `deskpilot-run-${run.id}`;
   if (format === 'json') {
@@ -42,11 +42,10 @@ export function exportRun(store: Store, run: Run, format: 'json' | 'html'): Expo
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function htmlReport(run: Run, events: StoredEvent[], shots: Map<string, string>): string {
+function htmlReport(run: Run, events: LoggedRunEvent[], shots: Map<string, string>): string {
   const header = runHeader(run, stepsOf(events)).map((l) => `<div>${escape(l)}</div>`).join('\n');
   const body: string[] = [];
-  for (const stored of events) {
-    const e = asRunEvent(stored);
+  for (const e of events) {
     if (e.type === 'step_started') body.push(`<h2>Step ${e.step} <small>${escape(localTime(e.at))}</small></h2>`);
     if (e.type === 'screenshot_captured') {
       const url = shots.get(e.ref);

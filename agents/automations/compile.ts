@@ -2,7 +2,7 @@
 // screen pixels as performed (an operator's edit included), each pointer action with its evidence.
 import { actionPoints, type DesktopAction } from '../desktop/actions.ts';
 import type { AgentAction } from '../models/planner.ts';
-import type { ApprovalDecision, RunEvent } from '../run/events.ts';
+import type { RunEvent } from '../run/events.ts';
 import type { Store } from '../store/store.ts';
 import { ACTIVE_STATUSES } from '../store/types.ts';
 import { AutomationError, AUTOMATION_FORMAT, parameterize, type Automation, type Step } from './automation.ts';
@@ -31,7 +31,6 @@ export interface Compiled {
   warnings: string[];
 }
 
-type Ev = RunEvent & { seq: number };
 
 interface Performed {
   step: number;
@@ -46,7 +45,7 @@ export async function compileRun(store: Store, runId: string, opts: CompileOptio
   const warnings: string[] = [];
   if (run.status !== 'done') warnings.push(`run ${runId} ended ${run.status}${run.error ? ` (${run.error})` : ''}: only the actions it performed were kept`);
 
-  const events = store.readEvents(runId) as unknown as Ev[];
+  const events = store.readEvents<RunEvent>(runId);
   const shots = new Map<number, StepShot>();
   const proposed = new Map<string, { step: number; action: AgentAction; screenAction?: DesktopAction }>();
   const edits = new Map<string, DesktopAction>();
@@ -56,7 +55,7 @@ export async function compileRun(store: Store, runId: string, opts: CompileOptio
     if (e.type === 'run_started') screen = e.screen;
     else if (e.type === 'screenshot_captured') shots.set(e.step, { ref: e.ref, image: e.image, screen: e.screen });
     else if (e.type === 'action_proposed') proposed.set(e.actionId, { step: e.step, action: e.action, ...(e.screenAction ? { screenAction: e.screenAction } : {}) });
-    else if (e.type === 'approval_decided' && (e as ApprovalDecision).decision === 'edit') edits.set(e.actionId, (e as Extract<ApprovalDecision, { decision: 'edit' }>).action);
+    else if (e.type === 'approval_decided' && e.decision === 'edit') edits.set(e.actionId, e.action);
     else if (e.type === 'action_performed') {
       const p = proposed.get(e.actionId);
       const action = edits.get(e.actionId) ?? p?.screenAction;

@@ -165,23 +165,3 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
-
-/** Hands out displays and stops them all on close; the sandbox for runs and tests. */
-export class DisplayPool {
-  private displays = new Set<VirtualDisplay>();
-
-  async acquire(opts: StartDisplayOptions = {}): Promise<VirtualDisplay> {
-    const d = await startDisplay(opts);
-    this.displays.add(d);
-    return d;
-  }
-
-  async release(d: VirtualDisplay): Promise<void> {
-    this.displays.delete(d);
-    await d.stop();
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.displays].map((d) => this.release(d)));
-  }
-}

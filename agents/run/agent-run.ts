@@ -5,13 +5,15 @@ import { ulid } from 'ulid';
 import type { DesktopAction } from '../desktop/actions.ts';
 import type { DesktopDriver, Screenshot } from '../desktop/driver.ts';
 import type { Scaling } from '../desktop/geometry.ts';
-import { ModelError, type ActionOutcome, type Planner, type PlannerStep, type ProposedAction } from '../models/planner.ts';
+import { ModelError, type ActionOutcome, type AgentAction, type Planner, type PlannerStep, type ProposedAction } from '../models/planner.ts';
+import type { ToolSpec } from '../tools/tool.ts';
 import type { Store } from '../store/store.ts';
 import type { RunStatus } from '../store/types.ts';
 import { AbortReason, RunControl } from './control.ts';
-import { DEFAULT_RUN_OPTIONS, type RunEvent, type RunOptions } from './events.ts';
+import { DEFAULT_RUN_OPTIONS, type ApprovalDecision, type RunEvent, type RunOptions } from './events.ts';
 import { assessRisk, needsApproval } from './policy.ts';
 import { waitForSettle } from './settle.ts';
+import { RunTools, ToolCallError } from './run-tools.ts';
 import { toScreenAction } from './to-screen.ts';
 
 export interface AgentRunInput {
@@ -34,6 +36,8 @@ export interface AgentRunDeps {
   store: Store;
   driver: DesktopDriver;
   planner: Planner;
+  /** The tools the model may call beside the screen (a shell, files...); none when absent. */
+  tools?: RunTools;
 }
 
 type Outcome = 'continue' | { end: RunResult };
@@ -54,6 +58,7 @@ export class AgentRun {
   private loopNoted = false;
   /** An approval or a question is open: resuming from a pause goes back to waiting. */
   private waiting = false;
+  private toolSpecs: ToolSpec[] | undefined;
 
   private constructor(private readonly deps: AgentRunDeps, private readonly input: AgentRunInput) {
     const { store } = deps;
@@ -77,8 +82,12 @@ export class AgentRun {
     this.deps.store.append(this.id, event);
   }
 
+  // The loop alone decides a run's status: it sets the row, then states it in the log for every reader.
   private setStatus(status: RunStatus): void {
+    const run = this.deps.store.getRun(this.id);
+    if (run?.status === status) return;
     this.deps.store.setRunStatus(this.id, status);
+    this.append({ type: 'run_status', status });
   }
 
   private setWaiting(waiting: boolean): void {
@@ -93,7 +102,10 @@ export class AgentRun {
     let result: RunResult;
     try {
       const screen = await this.deps.driver.screenSize(signal);
-      this.append({ type: 'run_started', task: this.input.task, provider: this.input.provider, ...(this.input.model ? { model: this.input.model } : {}), display: this.deps.driver.display, screen, options: this.options });
+      this.append({
+        type: 'run_started', task: this.input.task, provider: this.input.provider, model: this.input.model, display: this.deps.driver.display, screen, options: this.options,
+        tools: this.deps.tools?.names ?? [],
+      });
       result = await this.loop(signal);
     } catch (err) {
       result = this.endFromError(err, timeLimit);
@@ -116,11 +128,12 @@ export class AgentRun {
 
   private record(result: RunResult): void {
     const { store } = this.deps;
-    if (result.status === 'done') this.append({ type: 'run_finished', ...(result.answer ? { answer: result.answer } : {}), steps: result.steps });
+    const summary = `${this.input.task} -> ${result.status}${result.answer ? `: ${result.answer}` : result.reason ? ` (${result.reason})` : ''}`;
+    // The row first, so a reader woken by the final event finds the run ended.
+    store.setRunStatus(this.id, result.status, { summary, answer: result.answer ?? null, error: result.reason && result.status !== 'done' ? result.reason : null });
+    if (result.status === 'done') this.append({ type: 'run_finished', answer: result.answer, steps: result.steps });
     else if (result.status === 'aborted') this.append({ type: 'run_aborted', reason: result.reason ?? 'aborted', steps: result.steps });
     else this.append({ type: 'run_failed', reason: result.reason ?? 'failed', steps: result.steps });
-    const summary = `${this.input.task} -> ${result.status}${result.answer ? `: ${result.answer}` : result.reason ? ` (${result.reason})` : ''}`;
-    store.setRunStatus(this.id, result.status, { summary, ...(result.answer ? { answer: result.answer } : {}), ...(result.reason && result.status !== 'done' ? { error: result.reason } : {}) });
     // Later runs in the thread see what earlier ones did.
     const previous = store.getThread(this.threadId)?.summary;
     store.setThreadSummary(this.threadId, [previous, summary].filter(Boolean).join('\n').split('\n').slice(-10).join('\n'));
@@ -165,6 +178,7 @@ export class AgentRun {
           {
             task: this.input.task, step, screenshot: { dataUrl, image: shot.image }, outcomes: this.outcomes, userMessages,
             ...(threadSummary ? { threadSummary } : {}), ...(this.correction ? { correction: this.correction } : {}),
+            ...(this.offeredTools() ? { tools: this.offeredTools() } : {}),
           },
           signal,
         );
@@ -176,6 +190,7 @@ export class AgentRun {
           ...(reply.thought ? { thought: reply.thought } : {}), ...(reply.usage ? { usage: reply.usage } : {}), ...(reply.responseId ? { responseId: reply.responseId } : {}),
         });
         if (reply.actions.length === 0) throw new ModelError('the reply proposed no action', 'malformed');
+        this.checkToolCalls(reply);
         return { step: reply };
       } catch (err) {
         if (signal.aborted) throw err;
@@ -199,6 +214,12 @@ export class AgentRun {
       const actionId = ulid();
       if (action.type === 'done') return { end: { runId: this.id, status: 'done', steps: step, ...((action.answer ?? reply.answer) ? { answer: action.answer ?? reply.answer } : {}) } };
       if (action.type === 'fail') return { end: { runId: this.id, status: 'failed', reason: `${this.deps.planner.failWording ?? 'the model gave up'}: ${action.reason ?? 'no reason given'}`, steps: step } };
+      if (action.type === 'tool') {
+        const done = await this.callTool(step, proposed, action, actionId, signal);
+        this.outcomes.push(done.outcome);
+        if (done.stop) return this.skipRest(proposals, i + 1, done.stop);
+        continue;
+      }
 
       let screenAction: DesktopAction | undefined;
       let mapError: string | undefined;
@@ -230,19 +251,17 @@ export class AgentRun {
         return this.skipRest(proposals, i + 1, 'an earlier action in the batch failed');
       }
 
-      if (needsApproval(this.options.approve, risks, proposed)) {
-        // Waiting before the fact is appended: a subscriber may decide as soon as it sees it.
-        const decided = this.control.waitForDecision(actionId, signal);
-        this.append({ type: 'approval_requested', actionId, reasons: risks.length ? risks : ['approval mode is "always"'] });
-        this.setWaiting(true);
-        const decision = await decided.finally(() => this.setWaiting(false));
-        this.append({ type: 'approval_decided', actionId, ...decision });
-        if (decision.decision === 'reject') {
-          const reason = decision.reason?.trim() || 'the operator rejected this action';
-          this.outcomes.push({ status: 'rejected', ...(callId ? { callId } : {}), reason });
-          return this.skipRest(proposals, i + 1, 'an earlier action in the batch was rejected');
-        }
-        if (decision.decision === 'edit') screenAction = decision.action;
+      const decision = await this.approval(actionId, risks, proposed, signal);
+      if (decision?.decision === 'reject') {
+        this.outcomes.push({ status: 'rejected', callId, reason: rejectReason(decision) });
+        return this.skipRest(proposals, i + 1, 'an earlier action in the batch was rejected');
+      }
+      if (decision?.decision === 'edit') screenAction = decision.action;
+      if (decision?.decision === 'edit_tool') {
+        const error = 'a screen action can only be edited as a screen action';
+        this.append({ type: 'action_failed', actionId, error });
+        this.outcomes.push({ status: 'failed', callId, error });
+        return this.skipRest(proposals, i + 1, 'an earlier action in the batch failed');
       }
 
       const loop = this.checkLoop(screenAction, screenRef, step);
@@ -279,6 +298,74 @@ export class AgentRun {
     return 'continue';
   }
 
+  /** Asks the operator when the mode or the risks say so; undefined when no approval was needed. */
+  private async approval(actionId: string, risks: string[], proposed: ProposedAction, signal: AbortSignal): Promise<ApprovalDecision | undefined> {
+    if (!needsApproval(this.options.approve, risks, proposed)) return undefined;
+    // Waiting before the fact is appended: a subscriber may decide as soon as it sees it.
+    const decided = this.control.waitForDecision(actionId, signal);
+    this.append({ type: 'approval_requested', actionId, reasons: risks.length ? risks : ['approval mode is "always"'] });
+    this.setWaiting(true);
+    const decision = await decided.finally(() => this.setWaiting(false));
+    this.append({ type: 'approval_decided', actionId, ...decision });
+    return decision;
+  }
+
+  /** The tools offered to the model at this step, if the planner can call any. */
+  private offeredTools(): ToolSpec[] | undefined {
+    const tools = this.deps.tools;
+    if (!tools?.size || this.deps.planner.supportsTools === false) return undefined;
+    return (this.toolSpecs ??= tools.specs());
+  }
+
+  /** A call of an unknown tool or with arguments its schema refuses is a malformed reply: re-asked, never guessed. */
+  private checkToolCalls(reply: PlannerStep): void {
+    for (const { action } of reply.actions) {
+      if (action.type !== 'tool') continue;
+      if (!this.deps.tools?.size) throw new ModelError(`the reply called the tool "${action.name}", but this run has no tools: act on the screen`, 'malformed');
+      try {
+        this.deps.tools.parse(action.name, action.input);
+      } catch (err) {
+        if (err instanceof ToolCallError) throw new ModelError(err.message, 'malformed');
+        throw err;
+      }
+    }
+  }
+
+  /** A tool call, treated like an action: proposed, assessed, approved if needed, run, its output logged. */
+  private async callTool(step: number, proposed: ProposedAction, action: Extract<AgentAction, { type: 'tool' }>, actionId: string, signal: AbortSignal): Promise<{ outcome: ActionOutcome; stop?: string }> {
+    const tools = this.deps.tools!; // checkToolCalls refused calls of a run without tools
+    const { callId } = proposed;
+    let { tool, input } = tools.parse(action.name, action.input);
+    const risks = [...assessRisk(proposed), ...tools.risk(tool, input)];
+    this.append({ type: 'action_proposed', step, actionId, action, risks, safetyChecks: proposed.safetyChecks?.length ? proposed.safetyChecks : undefined, raw: proposed.raw });
+    const decision = await this.approval(actionId, risks, proposed, signal);
+    if (decision?.decision === 'reject') {
+      return { outcome: { status: 'rejected', callId, toolName: tool.name, reason: rejectReason(decision) }, stop: 'an earlier action in the batch was rejected' };
+    }
+    const refuse = (error: string) => {
+      this.append({ type: 'action_failed', actionId, error });
+      return { outcome: { status: 'failed' as const, callId, toolName: tool.name, error }, stop: 'an earlier action in the batch failed' };
+    };
+    if (decision?.decision === 'edit') return refuse('a tool call can only be edited as a tool call');
+    if (decision?.decision === 'edit_tool') {
+      // An edited call runs as edited, after the same parsing as the model's own.
+      try {
+        ({ tool, input } = tools.parse(tool.name, decision.input));
+      } catch (err) {
+        if (err instanceof ToolCallError) return refuse(`the edited call is not valid: ${err.message}`);
+        throw err;
+      }
+    }
+    await this.control.whilePaused(signal);
+    const { outcome } = await tools.run(tool, input, actionId, { append: (e) => this.append(e), saveImage: (url) => this.saveImage(url) }, signal);
+    return { outcome: { status: 'performed', callId, tool: outcome } };
+  }
+
+  private saveImage(dataUrl: string): string {
+    const m = /^data:image\/(png|jpeg|webp);base64,(.*)$/s.exec(dataUrl);
+    return m ? this.deps.store.putBlob(Buffer.from(m[2]!, 'base64'), m[1] as 'png' | 'jpeg' | 'webp') : '';
+  }
+
   private async ask(actionId: string, question: string, signal: AbortSignal): Promise<string> {
     const answered = this.control.waitForAnswer(actionId, signal);
     this.append({ type: 'question_asked', actionId, question });
@@ -312,5 +399,7 @@ export class AgentRun {
     return 'ask';
   }
 }
+
+const rejectReason = (d: { reason?: string | undefined }) => d.reason?.trim() || 'the operator rejected this action';
 
 export { AbortReason };

@@ -1,49 +1,92 @@
-// The run's event union: every fact the loop appends to the log, before it acts on it.
-import type { DesktopAction } from '../desktop/actions.ts';
-import type { Size } from '../desktop/geometry.ts';
-import type { AgentAction, SafetyCheck, Usage } from '../models/planner.ts';
+// The run's event union: every fact the loop appends to the log, before it acts on it. This zod
+// schema is the one definition: the TypeScript types are inferred from it, and the contract
+// re-exports it for both transports.
+import { z } from 'zod';
+import { desktopActionSchema } from '../desktop/actions.ts';
+import { agentActionSchema } from '../models/planner.ts';
+import { RUN_STATUSES, type StoredEvent } from '../store/types.ts';
 
-export type ApprovalMode = 'always' | 'risky' | 'never';
+export const approvalModeSchema = z.enum(['always', 'risky', 'never']);
+export type ApprovalMode = z.infer<typeof approvalModeSchema>;
 
-export type RunOptions = {
-  approve: ApprovalMode;
-  maxSteps: number;
-  maxSeconds: number;
+export const runOptionsSchema = z.object({
+  approve: approvalModeSchema,
+  maxSteps: z.number().int().positive().max(10_000),
+  maxSeconds: z.number().positive().max(7 * 24 * 3600),
   /** Re-asks after an unusable model reply before the run fails. */
-  maxModelRetries: number;
+  maxModelRetries: z.number().int().nonnegative().max(10),
   /** The same action on an unchanged screen this many times is a loop. */
-  loopThreshold: number;
-};
+  loopThreshold: z.number().int().min(2).max(100),
+});
+export type RunOptions = z.infer<typeof runOptionsSchema>;
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = { approve: 'risky', maxSteps: 50, maxSeconds: 1800, maxModelRetries: 2, loopThreshold: 3 };
 
-export type ApprovalDecision =
-  | { decision: 'approve' }
-  | { decision: 'reject'; reason?: string }
-  | { decision: 'edit'; action: DesktopAction };
+export const approvalDecisionSchema = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('approve') }),
+  z.object({ decision: z.literal('reject'), reason: z.string().max(2000).optional() }),
+  z.object({ decision: z.literal('edit'), action: desktopActionSchema }),
+  // An edited tool call runs as edited: the operator changed its input (a command, a path).
+  z.object({ decision: z.literal('edit_tool'), input: z.record(z.string(), z.unknown()) }),
+]);
+export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
-export type RunEvent =
-  | { type: 'run_started'; task: string; provider: string; model?: string; display: string; screen: Size; options: RunOptions }
-  | { type: 'step_started'; step: number }
-  | { type: 'screenshot_captured'; step: number; ref: string; image: Size; screen: Size; ms: number }
-  | { type: 'model_requested'; step: number; attempt: number }
-  | { type: 'model_responded'; step: number; thought?: string; actions: number; usage?: Usage; ms: number; responseId?: string }
-  | { type: 'model_error'; step: number; kind: string; message: string; attempt: number; willRetry: boolean }
-  | { type: 'action_proposed'; step: number; actionId: string; action: AgentAction; screenAction?: DesktopAction; risks: string[]; safetyChecks?: SafetyCheck[]; raw?: unknown }
-  | { type: 'approval_requested'; actionId: string; reasons: string[] }
-  | ({ type: 'approval_decided'; actionId: string } & ApprovalDecision)
-  | { type: 'action_performed'; actionId: string; ms: number }
-  | { type: 'action_failed'; actionId: string; error: string }
-  | { type: 'action_skipped'; actionId: string; reason: string }
-  | { type: 'loop_detected'; step: number; actionId: string; repeats: number }
-  | { type: 'question_asked'; actionId: string; question: string }
-  | { type: 'question_answered'; actionId: string; answer: string }
-  | { type: 'user_message'; text: string }
-  | { type: 'run_paused' }
-  | { type: 'run_resumed' }
-  | { type: 'run_finished'; answer?: string; steps: number }
-  | { type: 'run_failed'; reason: string; steps: number }
-  | { type: 'run_aborted'; reason: string; steps: number }
-  | { type: 'run_interrupted'; reason: string };
+const size = z.object({ width: z.number().int().positive(), height: z.number().int().positive() });
+export const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number().optional(), cacheReadTokens: z.number().optional() });
+const safetyCheck = z.object({ id: z.string(), code: z.string(), message: z.string() });
+const step = z.number();
 
+export const runEventSchema = z.union([
+  z.object({
+    type: z.literal('run_started'), task: z.string(), provider: z.string(), model: z.string().optional(), display: z.string(), screen: size, options: runOptionsSchema,
+    /** The tools the run had (empty: the screen only). */
+    tools: z.array(z.string()).optional(),
+  }),
+  /** The loop's own statement of the run's status; the store's row and every UI read it from here. */
+  z.object({ type: z.literal('run_status'), status: z.enum(RUN_STATUSES) }),
+  z.object({ type: z.literal('step_started'), step }),
+  z.object({ type: z.literal('screenshot_captured'), step, ref: z.string(), image: size, screen: size, ms: z.number() }),
+  z.object({ type: z.literal('model_requested'), step, attempt: z.number() }),
+  z.object({ type: z.literal('model_responded'), step, thought: z.string().optional(), actions: z.number(), usage: usageSchema.optional(), ms: z.number(), responseId: z.string().optional() }),
+  z.object({ type: z.literal('model_error'), step, kind: z.string(), message: z.string(), attempt: z.number(), willRetry: z.boolean() }),
+  z.object({
+    type: z.literal('action_proposed'), step, actionId: z.string(), action: agentActionSchema, screenAction: desktopActionSchema.optional(),
+    risks: z.array(z.string()), safetyChecks: z.array(safetyCheck).optional(), raw: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal('approval_requested'), actionId: z.string(), reasons: z.array(z.string()) }),
+  ...approvalDecisionSchema.options.map((d) => d.extend({ type: z.literal('approval_decided'), actionId: z.string() })),
+  z.object({ type: z.literal('action_performed'), actionId: z.string(), ms: z.number() }),
+  z.object({ type: z.literal('action_failed'), actionId: z.string(), error: z.string() }),
+  z.object({ type: z.literal('action_skipped'), actionId: z.string(), reason: z.string() }),
+  /** A tool call starts, with the input it runs with (after an edit, the edited one). */
+  z.object({ type: z.literal('tool_called'), actionId: z.string(), name: z.string(), input: z.record(z.string(), z.unknown()) }),
+  /** Output of a running tool, batched so a chatty command does not flood the log. */
+  z.object({ type: z.literal('tool_output'), actionId: z.string(), stream: z.enum(['stdout', 'stderr']), text: z.string() }),
+  z.object({
+    type: z.literal('tool_finished'), actionId: z.string(), ms: z.number(), isError: z.boolean(), exitCode: z.number().optional(),
+    truncated: z.boolean(), timedOut: z.boolean().optional(), output: z.string(), images: z.array(z.string()).optional(),
+  }),
+  z.object({ type: z.literal('loop_detected'), step, actionId: z.string(), repeats: z.number() }),
+  z.object({ type: z.literal('question_asked'), actionId: z.string(), question: z.string() }),
+  z.object({ type: z.literal('question_answered'), actionId: z.string(), answer: z.string() }),
+  z.object({ type: z.literal('user_message'), text: z.string() }),
+  z.object({ type: z.literal('run_paused') }),
+  z.object({ type: z.literal('run_resumed') }),
+  z.object({ type: z.literal('run_finished'), answer: z.string().optional(), steps: z.number() }),
+  z.object({ type: z.literal('run_failed'), reason: z.string(), steps: z.number() }),
+  z.object({ type: z.literal('run_aborted'), reason: z.string(), steps: z.number() }),
+  z.object({ type: z.literal('run_interrupted'), reason: z.string() }),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;
 export type RunEventType = RunEvent['type'];
+
+/** A run event as the log stores it: its run, its place (1, 2, 3... without gaps) and its time. */
+export type LoggedRunEvent = StoredEvent<RunEvent>;
+
+/** Checks an event read from outside the engine (an import, a client); the log's own reads are typed already. */
+export const loggedRunEventSchema = z.custom<LoggedRunEvent>((v) => {
+  if (typeof v !== 'object' || v === null) return false;
+  const { runId, seq, at, ...event } = v as Record<string, unknown>;
+  return typeof runId === 'string' && Number.isInteger(seq) && typeof at === 'number' && runEventSchema.safeParse(event).success;
+});

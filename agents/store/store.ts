@@ -269,12 +269,13 @@ export class Store {
   }
 
   /** Events with seq > afterSeq, in order; `limit` pages through long runs. */
-  readEvents(runId: string, afterSeq = 0, limit?: number): StoredEvent[] {
+  // Typed by the caller: the log holds what its one writer appended (the run's event union).
+  readEvents<E extends EventInput = EventInput>(runId: string, afterSeq = 0, limit?: number): StoredEvent<E>[] {
     const rows = this.#sql.readEvents.all(runId, afterSeq, limit ?? -1) as Row[];
-    return rows.map((r) => ({
-      ...(JSON.parse(r['data'] as string) as object),
-      runId, seq: r['seq'] as number, at: r['at'] as number, type: r['type'] as string,
-    }));
+    return rows.map((r) => {
+      const event: object = { ...(JSON.parse(r['data'] as string) as object), runId, seq: r['seq'] as number, at: r['at'] as number, type: r['type'] as string };
+      return event as StoredEvent<E>;
+    });
   }
 
   /** The run's highest seq, 0 when it has no events. */
@@ -283,9 +284,10 @@ export class Store {
   }
 
   /** Called synchronously after each committed append, in this process only. */
-  subscribe(listener: EventListener): () => void {
-    this.#listeners.add(listener);
-    return () => void this.#listeners.delete(listener);
+  subscribe<E extends EventInput = EventInput>(listener: EventListener<E>): () => void {
+    const l = listener as EventListener;
+    this.#listeners.add(l);
+    return () => void this.#listeners.delete(l);
   }
 
   #notify(events: readonly StoredEvent[]): void {

@@ -62,9 +62,10 @@ export interface EventInput {
 }
 
 /** An event as stored: the input plus its run, its place in the run (1, 2, 3... without gaps) and its time. */
-export type StoredEvent<E extends EventInput = EventInput> = Omit<E, 'at'> & { runId: string; seq: number; at: number };
+// Distributive, so a union of events keeps its discriminant.
+export type StoredEvent<E extends EventInput = EventInput> = E extends unknown ? Omit<E, 'at'> & { runId: string; seq: number; at: number } : never;
 
-export type EventListener = (event: StoredEvent) => void;
+export type EventListener<E extends EventInput = EventInput> = (event: StoredEvent<E>) => void;
 
 export class NotFoundError extends Error {
   constructor(

@@ -208,9 +208,8 @@ function answerFor(run: AgentRun, store: Store, operator: TaskOperator): () => v
       // The run ended (aborted, timed out) while the operator was answering.
     }
   };
-  return store.subscribe((stored) => {
-    if (stored.runId !== run.id) return;
-    const e = stored as unknown as RunEvent;
+  return store.subscribe<RunEvent>((e) => {
+    if (e.runId !== run.id) return;
     if (e.type === 'action_proposed') proposed.set(e.actionId, { action: e.action, ...(e.screenAction ? { screenAction: e.screenAction } : {}) });
     if (e.type === 'approval_requested') {
       void operator.approve({ ...proposed.get(e.actionId), reasons: e.reasons }, signal).then((d) => settle(() => run.control.decide(e.actionId, d)), () => undefined);
@@ -223,8 +222,7 @@ function answerFor(run: AgentRun, store: Store, operator: TaskOperator): () => v
 
 function tokensOf(store: Store, runId: string): number {
   let total = 0;
-  for (const stored of store.readEvents(runId)) {
-    const e = stored as unknown as RunEvent;
+  for (const e of store.readEvents<RunEvent>(runId)) {
     if (e.type === 'model_responded' && e.usage) total += e.usage.inputTokens + e.usage.outputTokens;
   }
   return total;

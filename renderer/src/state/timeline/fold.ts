@@ -8,7 +8,7 @@ import type { ActionView, ClickPoint, FoldedStatus, Note, StepView, TimelineStat
 
 export function emptyTimeline(): TimelineState {
   return {
-    lastSeq: 0, gap: false, started: undefined, status: 'running', paused: false, phase: { kind: 'starting' },
+    lastSeq: 0, gap: false, started: undefined, status: 'running', loggedStatus: undefined, paused: false, phase: { kind: 'starting' },
     steps: [], notes: [], pendingApprovals: [], pendingQuestion: undefined, latestShot: undefined, clickPoint: undefined,
     totals: { steps: 0, actions: 0, inputTokens: 0, outputTokens: 0, costUsd: undefined, modelMs: 0, actionMs: 0 },
     outcome: undefined, firstAt: undefined, lastAt: undefined,
@@ -54,7 +54,8 @@ class Draft {
   finish(base: TimelineState): TimelineState {
     if (!this.changed && this.s.gap === base.gap) return base;
     const s = this.s;
-    s.status = s.outcome ? s.outcome.status : s.paused ? 'paused' : s.pendingApprovals.length > 0 || s.pendingQuestion ? 'waiting' : 'running';
+    // The loop states the status in the log (run_status); logs written before it did are derived.
+    s.status = s.outcome ? s.outcome.status : s.loggedStatus ?? (s.paused ? 'paused' : s.pendingApprovals.length > 0 || s.pendingQuestion ? 'waiting' : 'running');
     return s;
   }
 
@@ -228,6 +229,12 @@ class Draft {
             a.rejectReason = e.reason;
           }
           this.clearClick(e.actionId);
+        } else if (e.decision === 'edit_tool') {
+          if (a) {
+            a.state = 'edited';
+            a.edited = true;
+            if (a.action.type === 'tool') a.action = { ...a.action, input: e.input };
+          }
         } else {
           if (a) {
             a.state = 'edited';
@@ -292,6 +299,9 @@ class Draft {
         if (s.pendingQuestion?.actionId === e.actionId) s.pendingQuestion = undefined;
         break;
       }
+      case 'run_status':
+        if (!isEnded(e.status)) s.loggedStatus = e.status;
+        break;
       case 'user_message':
         this.note('user_message', e.text, seq, at);
         break;

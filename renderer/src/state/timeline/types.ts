@@ -137,6 +137,8 @@ export interface TimelineState {
   gap: boolean;
   started: Omit<RunStarted, 'runId' | 'seq'> | undefined;
   status: FoldedStatus;
+  /** The status the loop last stated in the log (run_status), before the run ended. */
+  loggedStatus: FoldedStatus | undefined;
   paused: boolean;
   phase: Phase;
   steps: StepView[];

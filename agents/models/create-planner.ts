@@ -19,6 +19,9 @@ export interface PlannerRequest {
   toolChoice?: boolean;
   stream?: boolean;
   timeoutMs?: number;
+  /** A reply's body: longest silence, and the whole attempt (defaults 60 s and 300 s). */
+  idleTimeoutMs?: number;
+  totalTimeoutMs?: number;
   /** The screenshot sizes to pick from (agents/desktop/geometry); each adapter has its own default. */
   scaleTargets?: readonly Size[];
   env?: Record<string, string | undefined>;
@@ -67,7 +70,7 @@ export async function createPlanner(req: PlannerRequest): Promise<PlannerChoice>
   const apiKey = req.apiKey ?? (preset.keyEnv ? env[preset.keyEnv] || undefined : undefined) ?? preset.placeholderKey;
   if (!apiKey) throw new ProviderError(`the ${preset.label} provider needs an API key: set ${preset.keyEnv ?? 'OPENAI_API_KEY'} (or pass --api-key KEY)`);
   const model = req.model ?? preset.model;
-  const common = { apiKey, ...(baseURL ? { baseURL } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), ...(req.scaleTargets ? { scaleTargets: req.scaleTargets } : {}) };
+  const common = { apiKey, ...(baseURL ? { baseURL } : {}), ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}), idleTimeoutMs: req.idleTimeoutMs, totalTimeoutMs: req.totalTimeoutMs, ...(req.scaleTargets ? { scaleTargets: req.scaleTargets } : {}) };
   const chat = {
     ...(req.imagesPerRequest ?? preset.chat?.imagesPerRequest ? { imagesPerRequest: req.imagesPerRequest ?? preset.chat?.imagesPerRequest } : {}),
     ...(req.stream ?? preset.chat?.stream ? { stream: true } : {}),

@@ -2,6 +2,7 @@
 // connection errors with backoff + jitter and honours Retry-After), an abort that settles at once,
 // and one mapping of what still fails to a ModelError.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { DEFAULT_BODY_LIMITS, watchdogFetch } from './body-watchdog.ts';
 import { ModelError } from './planner.ts';
 
 export interface ClientOptions {
@@ -9,8 +10,12 @@ export interface ClientOptions {
   baseURL?: string;
   /** Falls back to OPENAI_API_KEY, as the SDK does. Local servers take any key. */
   apiKey?: string;
-  /** Per HTTP attempt. */
+  /** Per HTTP attempt, until the headers arrive. */
   timeoutMs?: number;
+  /** Longest silence in a reply's body (default 60 s): a stalled stream is a 'timeout' ModelError. */
+  idleTimeoutMs?: number;
+  /** Per HTTP attempt, from the request to the body's end (default 300 s): a body that never ends. */
+  totalTimeoutMs?: number;
   /** SDK retries after the first attempt. */
   maxRetries?: number;
 }
@@ -21,6 +26,7 @@ export function createClient(opts: ClientOptions): OpenAI {
     ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
     timeout: opts.timeoutMs ?? 90_000,
     maxRetries: opts.maxRetries ?? 2,
+    fetch: watchdogFetch({ idleMs: opts.idleTimeoutMs ?? DEFAULT_BODY_LIMITS.idleMs, totalMs: opts.totalTimeoutMs ?? DEFAULT_BODY_LIMITS.totalMs }),
     // Failures reach the caller as ModelErrors with the raw details; the SDK's own console output
     // would only interleave with the CLI's. OPENAI_LOG still turns it on.
     ...(process.env.OPENAI_LOG ? {} : { logLevel: 'off' as const }),

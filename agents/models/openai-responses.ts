@@ -3,10 +3,13 @@
 // what still fails becomes a ModelError, and an abort always rejects at once with an AbortError.
 import type OpenAI from 'openai';
 import { abortError, createClient, toModelError, untilAborted } from './openai-client.ts';
-import type { ActionOutcome, Planner, PlannerContext, PlannerStep, SafetyCheck } from './planner.ts';
+import type { ActionOutcome, Planner, PlannerContext, PlannerStep } from './planner.ts';
 import { COMPACT_TARGETS, targetFor } from '../desktop/geometry.ts';
 import type { Size } from '../desktop/geometry.ts';
 import { parseResponsesOutput } from './openai-responses-parse.ts';
+import type { ResponseCall } from './openai-responses-parse.ts';
+import { callOutputs, DEFAULT_COMPACT_THRESHOLD, functionTools, modelDefaults } from './openai-responses-request.ts';
+import type { ComputerToolType, ReasoningSummary } from './openai-responses-request.ts';
 
 type CreateBody = OpenAI.Responses.ResponseCreateParamsNonStreaming;
 type InputItem = OpenAI.Responses.ResponseInputItem;
@@ -20,17 +23,25 @@ export interface OpenAIResponsesOptions {
   /** Falls back to OPENAI_API_KEY, as the SDK does. */
   apiKey?: string;
   model?: string;
-  /** `computer_use_preview` sends the display size; the newer `computer` tool is just {type:'computer'}. */
-  toolType?: 'computer_use_preview' | 'computer';
+  /** `computer_use_preview` sends the display size; the GA `computer` tool is just {type:'computer'}. Default: by model (openai-responses-request.ts). */
+  toolType?: ComputerToolType;
   environment?: ComputerEnvironment;
   /** Screenshot sizes to pick from; default COMPACT_TARGETS. */
   scaleTargets?: readonly Size[];
-  /** Per HTTP attempt. */
+  /** Per HTTP attempt, until the headers arrive. */
   timeoutMs?: number;
+  /** Longest silence in the reply's body, and the whole attempt's limit (openai-client.ts). */
+  idleTimeoutMs?: number;
+  totalTimeoutMs?: number;
   /** SDK retries after the first attempt. */
   maxRetries?: number;
   instructions?: string;
-  reasoningSummary?: 'auto' | 'concise' | 'detailed';
+  /** Ask for a reasoning summary (shown as the step's thought); 'off' never asks. Default: by model. */
+  reasoningSummary?: ReasoningSummary | 'off';
+  /** truncation: 'auto' (computer-use-preview requires it; deprecated elsewhere). Default: by model. */
+  truncation?: boolean;
+  /** Server-side compaction past this many tokens (context_management); false: none. Default: by model, 200k. */
+  compactThreshold?: number | false;
 }
 
 /** USD per million tokens. Dated snapshots (name-YYYY-MM-DD) match their base name. */
@@ -44,12 +55,13 @@ export function priceFor(model: string): { input: number; output: number } | und
 
 export class OpenAIResponsesPlanner implements Planner {
   readonly name = 'openai-responses';
+  readonly supportsTools = true;
   readonly model: string;
   private readonly client: OpenAI;
   private readonly opts: OpenAIResponsesOptions;
   private previousResponseId: string | undefined;
-  /** call_ids of the last accepted response: each must get a computer_call_output next. */
-  private pendingCallIds: string[] = [];
+  /** Calls of the last accepted response: each must get a computer_call_output or function_call_output next. */
+  private pendingCalls: ResponseCall[] = [];
 
   constructor(opts: OpenAIResponsesOptions = {}) {
     this.opts = opts;
@@ -77,46 +89,45 @@ export class OpenAIResponsesPlanner implements Planner {
       throw this.mapError(err, signal);
     }
     // A reply we cannot use does not move the chain: the next request re-asks from the last good one.
-    const parsed = parseResponsesOutput(response, priceFor(this.model));
+    const price = priceFor(this.model);
+    const parsed = parseResponsesOutput(response, { toolNames: functionTools(ctx.tools).map((t) => t.name), ...(price ? { price } : {}) });
     this.previousResponseId = parsed.responseId;
-    this.pendingCallIds = parsed.callIds;
+    this.pendingCalls = parsed.calls;
     return parsed.step;
   }
 
   /** The request body for a step; exposed for tests and for the event log. */
   buildBody(ctx: PlannerContext): CreateBody {
     const image = ctx.screenshot.image;
-    const tool: OpenAI.Responses.Tool = this.opts.toolType === 'computer'
+    const o = this.opts;
+    const defaults = modelDefaults(this.model);
+    const tool: OpenAI.Responses.Tool = (o.toolType ?? defaults.toolType) === 'computer'
       ? { type: 'computer' }
-      : { type: 'computer_use_preview', display_width: image.width, display_height: image.height, environment: this.opts.environment ?? 'linux' };
+      : { type: 'computer_use_preview', display_width: image.width, display_height: image.height, environment: o.environment ?? 'linux' };
+    const summary = o.reasoningSummary ?? defaults.reasoningSummary;
+    const compactThreshold = o.compactThreshold ?? (defaults.compaction ? DEFAULT_COMPACT_THRESHOLD : false);
     return {
       model: this.model,
-      tools: [tool],
-      truncation: 'auto',
-      ...(this.opts.instructions ? { instructions: this.opts.instructions } : {}),
-      ...(this.opts.reasoningSummary ? { reasoning: { summary: this.opts.reasoningSummary } } : {}),
+      tools: [tool, ...functionTools(ctx.tools)],
+      ...(o.truncation ?? defaults.truncation ? { truncation: 'auto' as const } : {}),
+      ...(compactThreshold !== false ? { context_management: [{ type: 'compaction', compact_threshold: compactThreshold }] } : {}),
+      ...(o.instructions ? { instructions: o.instructions } : {}),
+      ...(summary && summary !== 'off' ? { reasoning: { summary } } : {}),
       ...(this.previousResponseId ? { previous_response_id: this.previousResponseId } : {}),
       input: this.previousResponseId ? this.laterInput(ctx) : firstInput(ctx),
     };
   }
 
   private laterInput(ctx: PlannerContext): InputItem[] {
-    const items: InputItem[] = [];
     const reported = new Set(ctx.outcomes.flatMap((o) => (o.callId ? [o.callId] : [])));
     // Only the calls of the response we chain from: the API refuses outputs for any other call_id.
-    const callIds = this.pendingCallIds;
-    for (const callId of callIds) {
-      const acks = dedupeChecks(ctx.outcomes.flatMap((o) => (o.callId === callId && o.status === 'performed' ? o.acknowledgedSafetyChecks ?? [] : [])));
-      items.push({
-        type: 'computer_call_output',
-        call_id: callId,
-        output: { type: 'computer_screenshot', image_url: ctx.screenshot.dataUrl },
-        ...(acks.length > 0 ? { acknowledged_safety_checks: acks } : {}),
-      });
-    }
+    const items: InputItem[] = callOutputs(this.pendingCalls, ctx.outcomes, ctx.screenshot);
+    const callIds = this.pendingCalls.filter((c) => c.kind === 'computer').map((c) => c.id);
+    // A function call's outcome is told in its function_call_output, not again as text.
+    const functionIds = new Set(this.pendingCalls.filter((c) => c.kind === 'function').map((c) => c.id));
     const texts = [
       ...callIds.filter((id) => !reported.has(id)).map((id) => `The action of call ${id} was not performed.`),
-      ...ctx.outcomes.flatMap(outcomeText),
+      ...ctx.outcomes.filter((o) => !(o.callId && functionIds.has(o.callId))).flatMap(outcomeText),
       ...ctx.userMessages,
       ...(ctx.correction ? [ctx.correction] : []),
     ];
@@ -162,10 +173,4 @@ function outcomeText(o: ActionOutcome): string[] {
     case 'answered':
       return [`The user answered: ${o.answer}`];
   }
-}
-
-function dedupeChecks(checks: SafetyCheck[]): SafetyCheck[] {
-  const seen = new Map<string, SafetyCheck>();
-  for (const c of checks) if (!seen.has(c.id)) seen.set(c.id, { id: c.id, code: c.code, message: c.message });
-  return [...seen.values()];
 }

@@ -196,7 +196,7 @@ export class AgentRun {
         if (signal.aborted) throw err;
         const e = err as Error;
         const kind = err instanceof ModelError ? err.kind : 'api';
-        const willRetry = kind === 'malformed' && attempt <= this.options.maxModelRetries;
+        const willRetry = (kind === 'malformed' || kind === 'timeout') && attempt <= this.options.maxModelRetries;
         this.append({ type: 'model_error', step, kind, message: e.message, attempt, willRetry });
         if (!willRetry) return { end: { runId: this.id, status: 'failed', reason: `model error: ${e.message}`, steps: step } };
         this.correction = `Your previous reply could not be used: ${e.message}. Reply again with valid actions.`;

@@ -178,7 +178,7 @@ function uiTarsCall(a: Record<string, unknown>, at: (x: unknown, y: unknown) => 
 }
 
 function applyChatFault(fault: MockFault, body: Record<string, unknown>, res: ServerResponse, stream: boolean): void {
-  if (applyHttpFault(fault, res)) return;
+  if (applyHttpFault(fault, res, stream)) return;
   switch (fault.kind) {
     case 'malformed-json':
       if (stream) {

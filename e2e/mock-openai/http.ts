@@ -14,7 +14,7 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Answers a transport-level fault; false for the faults whose body depends on the endpoint. */
-export function applyHttpFault(fault: MockFault, res: ServerResponse): boolean {
+export function applyHttpFault(fault: MockFault, res: ServerResponse, stream = false): boolean {
   switch (fault.kind) {
     case '429':
       if (fault.retryAfter !== undefined) res.setHeader('retry-after', String(fault.retryAfter));
@@ -31,7 +31,29 @@ export function applyHttpFault(fault: MockFault, res: ServerResponse): boolean {
     case 'reset':
       res.socket?.destroy();
       return true;
+    case 'stall':
+      res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
+      res.write(stream ? 'data: {"id": "chatcmpl-stalled", "object": "chat.completion.chunk", "choices": [' : '{"id": "resp_stalled", "output": [');
+      return true;
+    case 'trickle':
+      // An SSE comment line or JSON's leading whitespace: each byte is valid and none completes the body.
+      res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
+      res.write(stream ? ':' : ' ');
+      return drip(res, fault.intervalMs ?? 200, () => ' ');
+    case 'endless': {
+      res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
+      const chunk = 'data: {"id": "chatcmpl-endless", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": "and "}}]}\n\n';
+      if (!stream) res.write('{"id": "resp_endless", "object": "response", "status": "completed", "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "');
+      return drip(res, fault.intervalMs ?? 50, () => (stream ? chunk : 'and so on, '));
+    }
     default:
       return false;
   }
+}
+
+/** Writes forever, until the client goes away. */
+function drip(res: ServerResponse, intervalMs: number, next: () => string): true {
+  const timer = setInterval(() => res.write(next()), intervalMs);
+  res.on('close', () => clearInterval(timer));
+  return true;
 }

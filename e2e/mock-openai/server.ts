@@ -37,6 +37,12 @@ export type MockFault =
   | { kind: '500' }
   | { kind: '400'; message?: string }
   | { kind: 'hang' }
+  /** Headers and the start of a body, then silence. */
+  | { kind: 'stall' }
+  /** Headers, then one byte every intervalMs (default 200) of a body that never ends. */
+  | { kind: 'trickle'; intervalMs?: number }
+  /** Headers, then a valid-looking body (stream chunks, or JSON) that keeps coming and never ends. */
+  | { kind: 'endless'; intervalMs?: number }
   | { kind: 'reset' }
   | { kind: 'malformed-json' }
   | { kind: 'nonsense'; variant?: 'unknown-type' | 'string-coords' };

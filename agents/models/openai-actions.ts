@@ -154,3 +154,44 @@ function describe(v: unknown): string {
   const text = JSON.stringify(v);
   return typeof v === 'string' ? text : `${typeof v} ${text.length > 80 ? `${text.slice(0, 80)}...` : text}`;
 }
+
+/**
+ * A function call's arguments (a JSON string as the APIs send it, or an object as some servers do) ->
+ * the input object of a tool call. Empty, invalid JSON or anything but an object is a ModelError
+ * ('malformed'): the model is re-asked, never a call guessed. `note` says why the reply stopped.
+ */
+export function parseToolArguments(args: unknown, note = ''): Record<string, unknown> {
+  let value = args;
+  if (typeof args === 'string') {
+    if (args.trim() === '') throw malformed(`the arguments are empty${note}`, args);
+    try {
+      value = JSON.parse(args);
+    } catch (err) {
+      throw malformed(`the arguments are not valid JSON${note}: ${(err as Error).message}; got ${clipText(args)}`, args);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw malformed(`the arguments must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, args);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * A call of one of the run's tools -> a tool action. The name must be one the model was offered:
+ * an unknown one is refused here so the model is re-asked at once (the loop checks again before
+ * running, and validates the input against the tool's schema).
+ */
+export function toToolAction(name: string, args: unknown, toolNames: readonly string[], note = ''): AgentAction {
+  if (name.trim() === '') throw malformed('the function call has an empty name', name);
+  if (!toolNames.includes(name)) {
+    const offered = toolNames.length > 0 ? `the tools are ${toolNames.map((n) => JSON.stringify(n)).join(', ')}` : 'no tools were offered';
+    throw malformed(`calls an unknown tool ${clipText(name)}; ${offered}`, name);
+  }
+  return finish({ type: 'tool', name, input: parseToolArguments(args, note) }, args);
+}
+
+/** A string for an error message, quoted and cut to `max` characters. */
+export function clipText(text: string, max = 80): string {
+  const s = JSON.stringify(text);
+  return s.length > max ? `${s.slice(0, max)}..." (${text.length} chars)` : s;
+}

@@ -7,7 +7,8 @@ import { ModelError } from './planner.ts';
 import type { AgentAction, PlannerStep, ProposedAction } from './planner.ts';
 import type { Size } from '../desktop/geometry.ts';
 import { parseKeys } from '../desktop/keys.ts';
-import { EXTRA_ACTION_TYPES, OPENAI_ACTION_TYPES, toAgentActions } from './openai-actions.ts';
+import { clipText, EXTRA_ACTION_TYPES, OPENAI_ACTION_TYPES, parseToolArguments, toAgentActions, toToolAction } from './openai-actions.ts';
+import type { ToolSpec } from '../tools/tool.ts';
 import { finishNote, malformed, readCompletion } from './openai-chat-completion.ts';
 import type { ChatReply } from './openai-chat-completion.ts';
 
@@ -60,6 +61,8 @@ export interface ParsedChat {
 export interface ChatParseOptions {
   /** The screenshot the model was shown: every point must be inside it. */
   image: Size;
+  /** Names of the run's tools the model was offered beside `computer`; a call of any other name is refused. */
+  toolNames?: readonly string[];
   price?: { input: number; output: number };
 }
 
@@ -75,10 +78,16 @@ export function parseChatCompletion(raw: unknown, opts: ChatParseOptions): Parse
     const actions: ProposedAction[] = [];
     reply.toolCalls.forEach((call, i) => {
       const where = `tool call ${i} (${call.id})`;
-      if (call.name !== COMPUTER_TOOL_NAME) throw malformed(`${where} calls an unknown function ${clip(call.name)}; the only tool is "${COMPUTER_TOOL_NAME}"${note}`, raw);
+      const tools = opts.toolNames ?? [];
+      if (call.name !== COMPUTER_TOOL_NAME && !tools.includes(call.name)) {
+        const offered = tools.length > 0 ? `the tools are ${[COMPUTER_TOOL_NAME, ...tools].map((n) => JSON.stringify(n)).join(', ')}` : `the only tool is "${COMPUTER_TOOL_NAME}"`;
+        throw malformed(`${where} calls an unknown function ${clip(call.name)}; ${offered}${note}`, raw);
+      }
       let parsed: AgentAction[];
       try {
-        parsed = toolArgumentsToActions(call.arguments, opts.image, reply.finishReason);
+        parsed = call.name === COMPUTER_TOOL_NAME
+          ? toolArgumentsToActions(call.arguments, opts.image, reply.finishReason)
+          : [toToolAction(call.name, call.arguments, tools, finishNote(reply.finishReason))];
       } catch (err) {
         if (!(err instanceof ModelError)) throw err;
         throw malformed(`${where}: ${err.message}`, raw);
@@ -105,18 +114,7 @@ export function parseChatCompletion(raw: unknown, opts: ChatParseOptions): Parse
 
 /** One call's arguments -> actions. Throws ModelError naming the fault. */
 export function toolArgumentsToActions(args: unknown, image: Size, finishReason?: string): AgentAction[] {
-  let value = args;
-  if (typeof args === 'string') {
-    if (args.trim() === '') throw new ModelError(`the arguments are empty${finishNote(finishReason)}`, 'malformed', args);
-    try {
-      value = JSON.parse(args);
-    } catch (err) {
-      throw new ModelError(`the arguments are not valid JSON${finishNote(finishReason)}: ${(err as Error).message}; got ${clip(args)}`, 'malformed', args);
-    }
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ModelError(`the arguments must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, 'malformed', args);
-  }
+  const value = parseToolArguments(args, finishNote(finishReason));
   // Models often fill every parameter of the schema, with null for the unused ones.
   const fields = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
   const { action, type, ...rest } = fields as { action?: unknown; type?: unknown; [k: string]: unknown };
@@ -169,7 +167,12 @@ export function checkAction(a: AgentAction, image: Size): void {
   }
 }
 
-export function clip(text: string, max = 80): string {
-  const s = JSON.stringify(text);
-  return s.length > max ? `${s.slice(0, max)}..." (${text.length} chars)` : s;
+export const clip = clipText;
+
+/** The run's tools as chat function tools, sent beside `computer` (a tool named `computer` would shadow it and is left out). */
+export function chatFunctionTools(tools: readonly ToolSpec[] | undefined): OpenAI.Chat.Completions.ChatCompletionFunctionTool[] {
+  return (tools ?? []).filter((t) => t.name !== COMPUTER_TOOL_NAME).map((t) => ({
+    type: 'function',
+    function: { name: t.name, description: t.description, parameters: t.parameters },
+  }));
 }

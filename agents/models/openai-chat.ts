@@ -10,7 +10,9 @@ import { priceFor } from './openai-responses.ts';
 import { ChatTransport } from './openai-chat-transport.ts';
 import type { ChatBody, ChatContentPart, ChatMessage, ChatTransportOptions } from './openai-chat-transport.ts';
 import { contextTexts, imagePart, limitImages, outcomeText, textPart } from './openai-chat-history.ts';
-import { COMPUTER_TOOL, parseChatCompletion } from './openai-chat-parse.ts';
+import { chatFunctionTools, COMPUTER_TOOL, COMPUTER_TOOL_NAME, parseChatCompletion } from './openai-chat-parse.ts';
+import type { ToolSpec } from '../tools/tool.ts';
+import { toolOutcomeText } from './openai-tool-outcome.ts';
 
 export interface OpenAIChatOptions extends ChatTransportOptions {
   /** Default gpt-4o. */
@@ -22,8 +24,13 @@ export interface OpenAIChatOptions extends ChatTransportOptions {
   /** Sent as parallel_tool_calls when set; omitted (the server's default) when undefined. */
   parallelToolCalls?: boolean;
   temperature?: number;
-  /** Sent as max_tokens, which every OpenAI-compatible server knows. */
+  /** The reply's token limit, sent under `maxTokensField`. */
   maxTokens?: number;
+  /**
+   * max_completion_tokens (OpenAI: reasoning models refuse max_tokens, which its schema deprecates) or
+   * max_tokens (what vLLM, Ollama and LM Studio have long known). Default: by the base URL, see maxTokensFieldFor.
+   */
+  maxTokensField?: 'max_completion_tokens' | 'max_tokens';
   systemPrompt?: string;
   /** image_url.detail; omitted by default (OpenAI then uses auto). */
   imageDetail?: 'auto' | 'low' | 'high';
@@ -46,6 +53,7 @@ export const DEFAULT_CHAT_SYSTEM_PROMPT = [
 
 export class OpenAIChatPlanner implements Planner {
   readonly name = 'openai-chat';
+  readonly supportsTools = true;
   readonly model: string;
   private readonly transport: ChatTransport;
   private readonly opts: OpenAIChatOptions;
@@ -53,6 +61,8 @@ export class OpenAIChatPlanner implements Planner {
   private history: ChatMessage[] = [];
   /** Tool call ids of the last accepted reply: each must get a role:'tool' message next. */
   private pendingCallIds: string[] = [];
+  /** Of those, the calls of the run's tools (id -> tool name); the rest are `computer` calls. */
+  private pendingToolCalls = new Map<string, string>();
 
   constructor(opts: OpenAIChatOptions = {}) {
     this.opts = opts;
@@ -74,11 +84,12 @@ export class OpenAIChatPlanner implements Planner {
 
   async next(ctx: PlannerContext, signal: AbortSignal): Promise<PlannerStep> {
     const turn = this.turnMessages(ctx);
-    const body = this.buildBody(turn);
+    const body = this.buildBody(turn, ctx.tools);
     const raw = await this.transport.complete(body, signal);
     // A reply we cannot use is not kept: the next request re-asks from the last good state.
     const price = priceFor(this.model);
-    const parsed = parseChatCompletion(raw, { image: ctx.screenshot.image, ...(price ? { price } : {}) });
+    const toolNames = chatFunctionTools(ctx.tools).map((t) => t.function.name);
+    const parsed = parseChatCompletion(raw, { image: ctx.screenshot.image, toolNames, ...(price ? { price } : {}) });
     const r = parsed.reply;
     const assistant: OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam = {
       role: 'assistant',
@@ -89,21 +100,22 @@ export class OpenAIChatPlanner implements Planner {
     };
     this.history = limitImages([...this.history, ...turn, assistant], this.opts.imagesPerRequest ?? 3);
     this.pendingCallIds = parsed.callIds;
+    this.pendingToolCalls = new Map(r.toolCalls.filter((c) => c.name !== COMPUTER_TOOL_NAME).map((c) => [c.id, c.name]));
     return parsed.step;
   }
 
-  /** The request body for the given new messages; exposed for tests. */
-  buildBody(turn: ChatMessage[]): ChatBody {
+  /** The request body for the given new messages and the run's tools offered at this step; exposed for tests. */
+  buildBody(turn: ChatMessage[], tools?: readonly ToolSpec[]): ChatBody {
     const o = this.opts;
     const messages = limitImages([{ role: 'system', content: o.systemPrompt ?? DEFAULT_CHAT_SYSTEM_PROMPT }, ...this.history, ...turn], o.imagesPerRequest ?? 3);
     return {
       model: this.model,
       messages,
-      tools: [COMPUTER_TOOL],
+      tools: [COMPUTER_TOOL, ...chatFunctionTools(tools)],
       ...(o.toolChoice ?? true ? { tool_choice: 'required' as const } : {}),
       ...(o.parallelToolCalls !== undefined ? { parallel_tool_calls: o.parallelToolCalls } : {}),
       ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
-      ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}),
+      ...(o.maxTokens !== undefined ? { [o.maxTokensField ?? maxTokensFieldFor(o.baseURL)]: o.maxTokens } : {}),
     };
   }
 
@@ -116,7 +128,20 @@ export class OpenAIChatPlanner implements Planner {
       if (o.callId && this.pendingCallIds.includes(o.callId)) byCall.set(o.callId, [...(byCall.get(o.callId) ?? []), o]);
       else loose.push(o);
     }
-    for (const id of this.pendingCallIds) messages.push({ role: 'tool', tool_call_id: id, content: toolResult(byCall.get(id) ?? []) });
+    const toolImages: ChatContentPart[] = [];
+    for (const id of this.pendingCallIds) {
+      const tool = this.pendingToolCalls.get(id);
+      const outcomes = byCall.get(id) ?? [];
+      if (tool === undefined) {
+        messages.push({ role: 'tool', tool_call_id: id, content: toolResult(outcomes) });
+        continue;
+      }
+      // A tool's output is the whole answer to its call; its images (servers refuse them in tool messages) ride on the user message.
+      const outcome = outcomes[0];
+      messages.push({ role: 'tool', tool_call_id: id, content: outcome ? toolOutcomeText(outcome, tool) : `The ${tool} call was not performed.` });
+      const images = outcome?.status === 'performed' ? outcome.tool?.images ?? [] : [];
+      if (images.length > 0) toolImages.push(textPart(`Image(s) from the ${tool} call ${id}:`), ...images.map((i) => imagePart({ dataUrl: i.dataUrl, image: ctx.screenshot.image }, this.opts.imageDetail)));
+    }
 
     const first = this.history.length === 0;
     const texts = [
@@ -127,6 +152,7 @@ export class OpenAIChatPlanner implements Planner {
     const { width, height } = ctx.screenshot.image;
     const content: ChatContentPart[] = [
       ...texts.map(textPart),
+      ...toolImages,
       textPart(`${first ? 'The screen' : 'The screen now'} (${width}x${height} pixels):`),
       imagePart(ctx.screenshot, this.opts.imageDetail),
     ];
@@ -142,4 +168,15 @@ function toolResult(outcomes: ActionOutcome[]): string {
   const unique = [...new Set(lines)];
   const performed = outcomes.every((o) => o.status === 'performed' || o.status === 'answered');
   return `${unique.join(' ')}${performed ? ' The new screenshot follows.' : ''}`;
+}
+
+/**
+ * Which field carries the token limit: OpenAI's own API (and Azure's) gets max_completion_tokens, which
+ * its reasoning models require; any other server (the vLLM, Ollama, LM Studio, OpenRouter presets, a custom
+ * URL) gets max_tokens, the field every OpenAI-compatible server has long accepted.
+ */
+export function maxTokensFieldFor(baseURL: string | undefined): 'max_completion_tokens' | 'max_tokens' {
+  if (baseURL === undefined) return 'max_completion_tokens'; // the SDK's default: api.openai.com
+  const host = URL.canParse(baseURL) ? new URL(baseURL).hostname : '';
+  return host === 'api.openai.com' || host.endsWith('.openai.azure.com') ? 'max_completion_tokens' : 'max_tokens';
 }

@@ -3,13 +3,24 @@
 import { z } from 'zod';
 import { ModelError } from './planner.ts';
 import type { PlannerStep, ProposedAction, SafetyCheck, Usage } from './planner.ts';
-import { issuesText, toAgentActions } from './openai-actions.ts';
+import { issuesText, toAgentActions, toToolAction } from './openai-actions.ts';
+
+/** A call of the reply that must be answered in the next request, by its kind of output item. */
+export type ResponseCall = { kind: 'computer'; id: string } | { kind: 'function'; id: string; name: string };
 
 export interface ParsedResponse {
   step: PlannerStep;
   responseId: string;
   /** call_ids of the computer calls, in order; each needs a computer_call_output next time. */
   callIds: string[];
+  /** Every call in reply order: computer calls and function calls (each needs a function_call_output). */
+  calls: ResponseCall[];
+}
+
+export interface ResponsesParseOptions {
+  price?: { input: number; output: number };
+  /** Names of the run's tools the model was offered as functions; a function_call of any other name is refused. */
+  toolNames?: readonly string[];
 }
 
 const responseSchema = z.object({
@@ -30,8 +41,14 @@ const computerCallSchema = z.object({
   actions: z.array(z.unknown()).nullish(),
   pending_safety_checks: z.array(z.object({ id: z.string().min(1), code: z.string().nullish(), message: z.string().nullish() })).nullish(),
 });
+const functionCallSchema = z.object({
+  call_id: z.string().min(1),
+  name: z.string({ error: 'the function call has no name' }),
+  arguments: z.unknown(),
+});
 
-export function parseResponsesOutput(raw: unknown, price?: { input: number; output: number }): ParsedResponse {
+export function parseResponsesOutput(raw: unknown, opts: ResponsesParseOptions = {}): ParsedResponse {
+  const price = opts.price;
   const res = responseSchema.safeParse(raw);
   if (!res.success) throw malformed(`the reply is not a response with an output array: ${issuesText(res.error)}`, raw);
   const r = res.data;
@@ -43,6 +60,7 @@ export function parseResponsesOutput(raw: unknown, price?: { input: number; outp
   const refusals: string[] = [];
   const actions: ProposedAction[] = [];
   const callIds: string[] = [];
+  const calls: ResponseCall[] = [];
   r.output.forEach((item, i) => {
     const head = itemSchema.safeParse(item);
     if (!head.success) throw malformed(`output[${i}] has no type`, raw);
@@ -75,6 +93,18 @@ export function parseResponsesOutput(raw: unknown, price?: { input: number; outp
         }
       });
       callIds.push(c.data.call_id);
+      calls.push({ kind: 'computer', id: c.data.call_id });
+    } else if (head.data.type === 'function_call') {
+      const f = functionCallSchema.safeParse(item);
+      if (!f.success) throw malformed(`output[${i}] is a function_call that is not valid: ${issuesText(f.error)}`, raw);
+      let action;
+      try {
+        action = toToolAction(f.data.name, f.data.arguments, opts.toolNames ?? []);
+      } catch (err) {
+        throw malformed(`function_call ${f.data.call_id}: ${(err as Error).message}`, raw);
+      }
+      actions.push({ action, callId: f.data.call_id, raw: { name: f.data.name, arguments: f.data.arguments } });
+      calls.push({ kind: 'function', id: f.data.call_id, name: f.data.name });
     }
     // Other item types (web search, etc.) carry no desktop action and are left out.
   });
@@ -83,20 +113,20 @@ export function parseResponsesOutput(raw: unknown, price?: { input: number; outp
   const common = { responseId: r.id, ...(usage ? { usage } : {}) };
   if (actions.length > 0) {
     const thought = [...reasoning, ...texts].join('\n\n');
-    return { responseId: r.id, callIds, step: { ...common, ...(thought ? { thought } : {}), actions } };
+    return { responseId: r.id, callIds, calls, step: { ...common, ...(thought ? { thought } : {}), actions } };
   }
   const thought = reasoning.join('\n\n');
   const withThought = thought ? { thought } : {};
   if (texts.length > 0) {
     const answer = texts.join('\n\n');
-    return { responseId: r.id, callIds, step: { ...common, ...withThought, answer, actions: [{ action: { type: 'done', answer }, raw: texts }] } };
+    return { responseId: r.id, callIds, calls, step: { ...common, ...withThought, answer, actions: [{ action: { type: 'done', answer }, raw: texts }] } };
   }
   if (refusals.length > 0) {
     const reason = `the model refused: ${refusals.join(' ')}`;
-    return { responseId: r.id, callIds, step: { ...common, ...withThought, actions: [{ action: { type: 'fail', reason }, raw: refusals }] } };
+    return { responseId: r.id, callIds, calls, step: { ...common, ...withThought, actions: [{ action: { type: 'fail', reason }, raw: refusals }] } };
   }
   if (r.status === 'incomplete') throw malformed(`the response is incomplete (${r.incomplete_details?.reason ?? 'no reason given'}) and has no action`, raw);
-  throw malformed('the response has neither a computer_call nor a message', raw);
+  throw malformed('the response has neither a computer_call, a function_call nor a message', raw);
 }
 
 function toUsage(u: { input_tokens: number; output_tokens: number } | null | undefined, price?: { input: number; output: number }): Usage | undefined {

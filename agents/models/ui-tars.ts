@@ -77,6 +77,8 @@ call_user() # Submit the task and call the user when the task is unsolvable, or 
 
 export class UITarsPlanner implements Planner {
   readonly name = 'ui-tars';
+  /** UI-TARS answers in its own text actions only: no function calls, so skills reach it as text. */
+  readonly supportsTools = false;
   readonly model: string;
   readonly coordinates: UITarsCoordinates;
   private readonly transport: ChatTransport;

@@ -43,7 +43,7 @@ const computerCallSchema = z.object({
 });
 const functionCallSchema = z.object({
   call_id: z.string().min(1),
-  name: z.string({ error: 'the function call has no name' }),
+  name: z.string({ error: (issue) => (issue.input === undefined ? 'the function call has no name' : undefined) }),
   arguments: z.unknown(),
 });
 

@@ -2,6 +2,7 @@
 // and LM Studio send, plus generated variations. Screenshot: CHAT_IMAGE (1024x640).
 import type { AgentAction } from '../planner.ts';
 import { BAD_NUMBERS_JSON } from './types.ts';
+import { ChunkAssembler } from '../openai-chat-transport.ts';
 import type { CorpusEntry } from './types.ts';
 
 let seq = 0;
@@ -52,7 +53,7 @@ function handWritten(): CorpusEntry[] {
     { name: 'function without name', reply: completion({ tool_calls: [{ id: 'call_1', type: 'function', function: { arguments: '{}' } }] }), error: /function\.name/ },
     { name: 'custom tool call', reply: completion({ tool_calls: [{ id: 'call_1', type: 'custom', custom: { name: 'computer', input: 'click' } }] }), error: /tool call 0 is not a function call/ },
     { name: 'tool call a string', reply: completion({ tool_calls: ['computer({"action":"click"})'] }), error: /tool call 0 is not a function call/ },
-    { name: 'unknown function', reply: calls(call({ action: 'click', x: 1, y: 1 }, 'browser')), error: /calls an unknown function "browser"; the only tool is "computer"/ },
+    { name: 'unknown function', reply: calls(call({ action: 'click', x: 1, y: 1 }, 'browser')), error: /calls an unknown function "browser"; the tools are "computer", "shell", "read_file"/ },
     { name: 'function named like the action', reply: calls(call({ x: 10, y: 10 }, 'click')), error: /unknown function "click"/ },
     { name: 'capitalised function', reply: calls(call({ action: 'click', x: 1, y: 1 }, 'Computer')), error: /unknown function "Computer"/ },
     { name: 'hermes-style name with prefix', reply: calls(call({ action: 'click', x: 1, y: 1 }, 'functions.computer')), error: /unknown function "functions\.computer"/ },
@@ -203,5 +204,80 @@ function escape(s: string): string {
 }
 
 export function chatCorpus(): CorpusEntry[] {
-  return [...handWritten(), ...generated()];
+  return [...handWritten(), ...generated(), ...functionCalls(), ...streamed()];
+}
+
+/** Calls of the run's tools (shell, read_file: CORPUS_TOOL_NAMES) beside `computer`, broken and odd. */
+function functionCalls(): CorpusEntry[] {
+  const ls: AgentAction = { type: 'tool', name: 'shell', input: { command: 'ls -la ~' } };
+  const out: CorpusEntry[] = [
+    { name: 'fn: bad JSON arguments', reply: calls(call('{"command": "ls', 'shell')), error: /tool call 0 \(call_\w+\): the arguments are not valid JSON/ },
+    { name: 'fn: arguments cut at the token limit', reply: completion({ tool_calls: [call('{"command": "find / -name', 'shell')] }, 'length'), error: /not valid JSON \(the reply was cut off at the token limit\)/ },
+    { name: 'fn: empty arguments', reply: calls(call('', 'shell')), error: /the arguments are empty/ },
+    { name: 'fn: arguments an array', reply: calls(call('["ls"]', 'shell')), error: /must be a JSON object, got an array/ },
+    { name: 'fn: arguments a string', reply: calls(call('"ls"', 'read_file')), error: /must be a JSON object, got string/ },
+    { name: 'fn: arguments a number', reply: calls(call('3', 'shell')), error: /must be a JSON object, got number/ },
+    { name: 'fn: arguments null', reply: calls(call('null', 'shell')), error: /must be a JSON object, got null/ },
+    { name: 'fn: missing name', reply: completion({ tool_calls: [{ id: 'call_1', type: 'function', function: { arguments: '{"command":"ls"}' } }] }), error: /function\.name/ },
+    { name: 'fn: empty name', reply: calls(call({ command: 'ls' }, '')), error: /the function has no name/ },
+    { name: 'fn: unknown tool', reply: calls(call({ command: 'ls' }, 'bash')), error: /calls an unknown function "bash"; the tools are "computer", "shell", "read_file"/ },
+    { name: 'fn: tool named like a file action', reply: calls(call({ path: 'a' }, 'write_file')), error: /unknown function "write_file"/ },
+    { name: 'fn: broken computer call after a good tool call', reply: calls(call({ command: 'ls' }, 'shell'), call({ action: 'teleport' })), error: /tool call 1 \(call_\w+\): unknown action type "teleport"/ },
+    { name: 'fn: broken tool call after a good computer call', reply: calls(call({ action: 'screenshot' }), call('[1]', 'shell')), error: /tool call 1 \(call_\w+\): the arguments must be a JSON object, got an array/ },
+
+    // Odd but valid.
+    { name: 'fn: one shell call', reply: calls(call({ command: 'ls -la ~' }, 'shell')), actions: [ls] },
+    { name: 'fn: arguments as an object (Ollama)', reply: completion({ tool_calls: [{ id: 'call_o2', type: 'function', function: { name: 'shell', arguments: { command: 'ls -la ~' } } }] }), actions: [ls] },
+    { name: 'fn: several calls in order', reply: calls(call({ command: 'a' }, 'shell'), call({ path: 'b' }, 'read_file'), call({ command: 'c' }, 'shell')), actions: [{ type: 'tool', name: 'shell', input: { command: 'a' } }, { type: 'tool', name: 'read_file', input: { path: 'b' } }, { type: 'tool', name: 'shell', input: { command: 'c' } }] },
+    { name: 'fn: mixed with computer calls, in order', reply: calls(call({ action: 'click', x: 5, y: 6 }), call({ command: 'ls -la ~' }, 'shell'), call({ action: 'type', text: 'ok' })), actions: [{ type: 'click', x: 5, y: 6, button: 'left' }, ls, { type: 'type', text: 'ok' }] },
+    { name: 'fn: text beside a tool call is a thought', reply: completion({ content: 'Listing the folder first.', tool_calls: [call({ command: 'ls -la ~' }, 'shell')] }, 'stop'), actions: [ls] },
+  ];
+  for (const [value, what] of [['[]', 'an array'], ['"x"', 'string'], ['1e3', 'number'], ['true', 'boolean']] as const) {
+    out.push({ name: `fn: read_file arguments ${value}`, generated: true, reply: calls(call(value, 'read_file')), error: new RegExp(`must be a JSON object, got ${what}`) });
+  }
+  for (const name of ['Shell', 'functions.shell', 'run_shell', 'terminal', 'readFile', 'list_dir', 'shell ']) {
+    out.push({ name: `fn: unknown tool ${JSON.stringify(name)}`, generated: true, reply: calls(call({ command: 'ls' }, name)), error: /calls an unknown function/ });
+  }
+  return out;
+}
+
+/** A streamed reply assembled as the transport does: each call's arguments split into `size`-character deltas. */
+function stream(toolCalls: { id: string; name: string; args: string }[], size: number, finish = 'tool_calls'): unknown {
+  const acc = new ChunkAssembler();
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => acc.add({ id: 'chatcmpl-s', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] });
+  chunk({ role: 'assistant', content: '' });
+  toolCalls.forEach((c, index) => {
+    chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] });
+    for (let i = 0; i < c.args.length; i += size) chunk({ tool_calls: [{ index, function: { arguments: c.args.slice(i, i + size) } }] });
+  });
+  chunk({}, finish);
+  return acc.result();
+}
+
+/** Streamed tool calls split mid-arguments at every size, whole and cut off. */
+function streamed(): CorpusEntry[] {
+  const out: CorpusEntry[] = [];
+  const shellArgs = JSON.stringify({ command: 'grep -r "total" ~/Invoices | head -n 5' });
+  const clickArgs = JSON.stringify({ action: 'click', x: 512, y: 300 });
+  for (const size of [1, 2, 3, 7, 16, 1000]) {
+    out.push({
+      name: `stream: shell then computer, ${size}-char deltas`, generated: true,
+      reply: stream([{ id: 'call_s1', name: 'shell', args: shellArgs }, { id: 'call_s2', name: 'computer', args: clickArgs }], size),
+      actions: [{ type: 'tool', name: 'shell', input: { command: 'grep -r "total" ~/Invoices | head -n 5' } }, { type: 'click', x: 512, y: 300, button: 'left' }],
+    });
+  }
+  // The stream ended mid-arguments (the token limit, or a dropped connection before finish_reason).
+  for (const cut of [1, 5, 12, shellArgs.length - 1]) {
+    for (const finish of ['length', 'tool_calls']) {
+      out.push({
+        name: `stream: shell arguments cut at ${cut} (${finish})`, generated: true,
+        reply: stream([{ id: 'call_sc', name: 'shell', args: shellArgs.slice(0, cut) }], 4, finish),
+        error: finish === 'length' ? /not valid JSON \(the reply was cut off at the token limit\)/ : /tool call 0 \(call_sc\): the arguments are not valid JSON/,
+      });
+    }
+  }
+  out.push({ name: 'stream: second call cut short', generated: true, reply: stream([{ id: 'call_a1', name: 'shell', args: shellArgs }, { id: 'call_a2', name: 'read_file', args: '{"path": "/ho' }], 3), error: /tool call 1 \(call_a2\): the arguments are not valid JSON/ });
+  out.push({ name: 'stream: unknown tool', generated: true, reply: stream([{ id: 'call_u', name: 'python', args: '{"code":"1"}' }], 2), error: /calls an unknown function "python"/ });
+  out.push({ name: 'stream: arguments an array', generated: true, reply: stream([{ id: 'call_r', name: 'shell', args: '["ls"]' }], 2), error: /must be a JSON object, got an array/ });
+  return out;
 }

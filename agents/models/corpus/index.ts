@@ -6,7 +6,7 @@ import { parseUITarsReply } from '../ui-tars-parse.ts';
 import { chatCorpus } from './chat.ts';
 import { responsesCorpus } from './responses.ts';
 import { uiTarsCorpus } from './ui-tars.ts';
-import { CHAT_IMAGE, UI_TARS_IMAGE } from './types.ts';
+import { CHAT_IMAGE, CORPUS_TOOL_NAMES, UI_TARS_IMAGE } from './types.ts';
 import type { CorpusEntry } from './types.ts';
 
 export interface Parsed { actions: AgentAction[]; answer?: string }
@@ -16,14 +16,14 @@ export const PARSERS: Record<'responses' | 'chat' | 'ui-tars', { corpus: () => C
   responses: {
     corpus: responsesCorpus,
     parse: (e) => {
-      const { step } = parseResponsesOutput(e.reply);
+      const { step } = parseResponsesOutput(e.reply, { toolNames: CORPUS_TOOL_NAMES });
       return { actions: step.actions.map((a) => a.action), ...(step.answer !== undefined ? { answer: step.answer } : {}) };
     },
   },
   chat: {
     corpus: chatCorpus,
     parse: (e) => {
-      const { step } = parseChatCompletion(e.reply, { image: CHAT_IMAGE });
+      const { step } = parseChatCompletion(e.reply, { image: CHAT_IMAGE, toolNames: CORPUS_TOOL_NAMES });
       return { actions: step.actions.map((a) => a.action), ...(step.answer !== undefined ? { answer: step.answer } : {}) };
     },
   },

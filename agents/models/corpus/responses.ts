@@ -178,5 +178,62 @@ function generated(): CorpusEntry[] {
 }
 
 export function responsesCorpus(): CorpusEntry[] {
-  return [...handWritten(), ...generated()];
+  return [...handWritten(), ...generated(), ...functionCalls()];
+}
+
+const fnCall = (name: unknown, args: unknown, extra: Record<string, unknown> = {}) => ({ type: 'function_call', id: 'fc_1', call_id: callId(), name, arguments: args, status: 'completed', ...extra });
+
+/** Function calls of the run's tools (shell, read_file: CORPUS_TOOL_NAMES), broken and odd. */
+function functionCalls(): CorpusEntry[] {
+  const ls: AgentAction = { type: 'tool', name: 'shell', input: { command: 'ls -la ~' } };
+  const out: CorpusEntry[] = [
+    { name: 'fn: arguments cut short', reply: response([fnCall('shell', '{"command": "ls -la')]), error: /function_call call_\w+: the arguments are not valid JSON/ },
+    { name: 'fn: python dict arguments', reply: response([fnCall('shell', "{'command': 'ls'}")]), error: /not valid JSON/ },
+    { name: 'fn: markdown fenced arguments', reply: response([fnCall('shell', '```json\n{"command":"ls"}\n```')]), error: /not valid JSON/ },
+    { name: 'fn: empty arguments', reply: response([fnCall('shell', '')]), error: /the arguments are empty/ },
+    { name: 'fn: arguments missing', reply: response([fnCall('shell', undefined)]), error: /must be a JSON object, got undefined/ },
+    { name: 'fn: arguments an array', reply: response([fnCall('shell', '["ls"]')]), error: /must be a JSON object, got an array/ },
+    { name: 'fn: arguments a string', reply: response([fnCall('shell', '"ls -la"')]), error: /must be a JSON object, got string/ },
+    { name: 'fn: arguments a number', reply: response([fnCall('shell', '42')]), error: /must be a JSON object, got number/ },
+    { name: 'fn: arguments null', reply: response([fnCall('shell', 'null')]), error: /must be a JSON object, got null/ },
+    { name: 'fn: arguments a bare array value', reply: response([fnCall('shell', ['ls'])]), error: /must be a JSON object, got an array/ },
+    { name: 'fn: missing name', reply: response([{ type: 'function_call', id: 'fc', call_id: 'call_n', arguments: '{}' }]), error: /function_call that is not valid: name: the function call has no name/ },
+    { name: 'fn: empty name', reply: response([fnCall('', '{}', { call_id: 'call_e' })]), error: /function_call call_e: the function call has an empty name/ },
+    { name: 'fn: blank name', reply: response([fnCall('  ', '{}')]), error: /the function call has an empty name/ },
+    { name: 'fn: name a number', reply: response([fnCall(7, '{}')]), error: /name: expected string, received number/ },
+    { name: 'fn: unknown tool', reply: response([fnCall('browser', '{"url":"x"}')]), error: /calls an unknown tool "browser"; the tools are "shell", "read_file"/ },
+    { name: 'fn: capitalised tool', reply: response([fnCall('Shell', '{"command":"ls"}')]), error: /unknown tool "Shell"/ },
+    { name: 'fn: prefixed tool', reply: response([fnCall('functions.shell', '{"command":"ls"}')]), error: /unknown tool "functions\.shell"/ },
+    { name: 'fn: the computer as a function', reply: response([fnCall('computer', '{"action":"click"}')]), error: /unknown tool "computer"/ },
+    { name: 'fn: no call_id', reply: response([{ type: 'function_call', id: 'fc', name: 'shell', arguments: '{}' }]), error: /function_call that is not valid: call_id/ },
+    { name: 'fn: empty call_id', reply: response([fnCall('shell', '{}', { call_id: '' })]), error: /function_call that is not valid: call_id: Too small/ },
+    { name: 'fn: good call then a broken computer call', reply: response([fnCall('shell', '{"command":"ls"}'), computerCall({ type: 'teleport' }, { call_id: 'call_tp' })]), error: /computer_call call_tp: unknown action type "teleport"/ },
+    { name: 'fn: computer call then a broken function call', reply: response([computerCall({ type: 'screenshot' }), fnCall('shell', '[1]', { call_id: 'call_arr' })]), error: /function_call call_arr: the arguments must be a JSON object, got an array/ },
+    { name: 'fn: second of three calls unknown', reply: response([fnCall('shell', '{"command":"a"}'), fnCall('python', '{}', { call_id: 'call_py' }), fnCall('shell', '{"command":"b"}')]), error: /function_call call_py: calls an unknown tool "python"/ },
+
+    // Odd but valid.
+    { name: 'fn: one shell call', reply: response([fnCall('shell', '{"command":"ls -la ~"}')]), actions: [ls] },
+    { name: 'fn: arguments sent as an object', reply: response([fnCall('shell', { command: 'ls -la ~' })]), actions: [ls] },
+    { name: 'fn: pretty-printed arguments', reply: response([fnCall('read_file', '{\n  "path": "/home/u/a.txt"\n}')]), actions: [{ type: 'tool', name: 'read_file', input: { path: '/home/u/a.txt' } }] },
+    { name: 'fn: empty object input', reply: response([fnCall('shell', '{}')]), actions: [{ type: 'tool', name: 'shell', input: {} }] },
+    { name: 'fn: unicode input', reply: response([fnCall('shell', JSON.stringify({ command: 'echo "Grüße 世界"' }))]), actions: [{ type: 'tool', name: 'shell', input: { command: 'echo "Grüße 世界"' } }] },
+    { name: 'fn: several calls in order', reply: response([fnCall('shell', '{"command":"a"}'), fnCall('read_file', '{"path":"b"}'), fnCall('shell', '{"command":"c"}')]), actions: [{ type: 'tool', name: 'shell', input: { command: 'a' } }, { type: 'tool', name: 'read_file', input: { path: 'b' } }, { type: 'tool', name: 'shell', input: { command: 'c' } }] },
+    { name: 'fn: mixed with computer calls, in order', reply: response([computerCall({ type: 'click', button: 'left', x: 5, y: 6 }), fnCall('shell', '{"command":"ls -la ~"}'), computerCall({ type: 'type', text: 'ok' })]), actions: [{ type: 'click', x: 5, y: 6, button: 'left' }, ls, { type: 'type', text: 'ok' }] },
+    { name: 'fn: with a message, the text is a thought not an answer', reply: response([message('Let me look at the folder first.'), fnCall('shell', '{"command":"ls -la ~"}')]), actions: [ls] },
+    { name: 'fn: extra null fields kept for the tool schema to judge', reply: response([fnCall('shell', '{"command":"ls -la ~","cwd":null}')]), actions: [{ type: 'tool', name: 'shell', input: { command: 'ls -la ~', cwd: null } }] },
+  ];
+  // Arguments cut at many points: a strict prefix of a JSON object is never valid JSON.
+  const json = JSON.stringify({ command: 'find ~/Invoices -name "*.pdf" | sort', timeout_ms: 30000 });
+  for (const cut of [1, 2, 5, 10, 20, 30, 40, 50, json.length - 1]) {
+    out.push({ name: `fn: arguments cut at ${cut}`, generated: true, reply: response([fnCall('shell', json.slice(0, cut))]), error: /function_call call_\w+: the arguments are not valid JSON/ });
+  }
+  // Every JSON value that is not an object.
+  for (const [value, what] of [['[]', 'an array'], ['[{"command":"ls"}]', 'an array'], ['"{\\"command\\":\\"ls\\"}"', 'string'], ['0', 'number'], ['-1.5', 'number'], ['true', 'boolean'], ['false', 'boolean'], ['null', 'null']] as const) {
+    out.push({ name: `fn: arguments value ${value}`, generated: true, reply: response([fnCall('read_file', value)]), error: new RegExp(`must be a JSON object, got ${what}`) });
+  }
+  // Names a model may invent for the tools it was offered.
+  for (const name of ['bash', 'run_shell', 'shell_exec', 'terminal', 'exec', 'readFile', 'read-file', 'file_read', 'write_file', 'list_dir', 'load_skill', 'SHELL', 'shell ', ' shell', 'shell\u200b']) {
+    out.push({ name: `fn: unknown tool ${JSON.stringify(name)}`, generated: true, reply: response([fnCall(name, '{"command":"ls"}')]), error: /calls an unknown tool/ });
+  }
+  return out;
 }

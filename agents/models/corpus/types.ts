@@ -31,6 +31,9 @@ export function isBroken(e: CorpusEntry): e is BrokenEntry {
   return 'error' in e;
 }
 
+/** The run's tools the corpora's replies were offered beside the computer tool. */
+export const CORPUS_TOOL_NAMES = ['shell', 'read_file'] as const;
+
 /** The screenshot sizes the corpora are written against. */
 export const CHAT_IMAGE = { width: 1024, height: 640 } as const;
 export const UI_TARS_IMAGE = { width: 896, height: 560 } as const;

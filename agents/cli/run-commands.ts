@@ -13,6 +13,8 @@ import { CliError, optionReader, type Command, type OptionValues } from './comma
 import { asRunEvent, describeProposed, eventJson, formatEvent, type LoggedEvent } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 import { OperatorConsole } from './terminal-prompts.ts';
+import { Redactor } from '../store/redact.ts';
+import { forTerminal } from '../run/terminal-text.ts';
 
 const APPROVE_MODES: readonly ApprovalMode[] = ['always', 'risky', 'never'];
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -102,13 +104,15 @@ export interface RunArgs {
 
 /** Runs a planner on a display with the terminal as operator; `deskpilot automations run` reuses it. */
 export async function runAgent({ task, choice, options, target, json, threadId, values, onDisplay }: RunArgs): Promise<number> {
-  const { secret } = choice;
-  const mask = (s: string) => (secret ? s.split(secret).join('***') : s);
-  const out = (line: string) => process.stdout.write(`${mask(line)}\n`);
-  const note = (line: string) => process.stderr.write(`${mask(line)}\n`);
+  // Events come redacted from the store; this catches the key in lines that never went through it,
+  // whole occurrences of a real key only (never a placeholder), so --json stays exact.
+  const redactor = new Redactor([choice.secret]);
+  const out = (line: string) => process.stdout.write(`${redactor.redactKeys(line)}\n`);
+  const note = (line: string) => process.stderr.write(`${forTerminal(redactor.redact(line))}\n`);
   process.stdout.on('error', () => undefined); // a closed pipe (| head) must not crash the run
 
   const cli = openCliStore(values, { runsAgents: true });
+  cli.store.redactor.addSecret(choice.secret);
   const cleanups: (() => unknown)[] = [() => cli.close()];
   let run: AgentRun | undefined;
   let signalled: NodeJS.Signals | undefined;

@@ -2,6 +2,7 @@
 import { CliError, type Command } from './command.ts';
 import { asRunEvent, eventJson, formatEvent, runHeader, runsTable, stepsOf } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
+import { jsonForTerminal } from '../run/terminal-text.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -21,7 +22,7 @@ export const runsCommands: Command[] = [
         const rows = cli.store.listRuns({ limit, ...(threadId !== undefined ? { threadId } : {}) })
           .map((run) => ({ run, steps: stepsOf(cli.store.readEvents(run.id)) }));
         if (values['json'] === true) {
-          for (const { run, steps } of rows) out(JSON.stringify({ ...run, steps }));
+          for (const { run, steps } of rows) out(jsonForTerminal(JSON.stringify({ ...run, steps })));
         } else if (rows.length === 0) {
           process.stderr.write(`no runs yet in ${cli.path}\n`);
         } else {

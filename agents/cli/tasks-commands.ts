@@ -9,6 +9,7 @@ import { CliError, optionReader, type Command, type OptionValues } from './comma
 import { describeProposed } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 import { OperatorConsole } from './terminal-prompts.ts';
+import { Redactor } from '../store/redact.ts';
 
 const APPROVE_MODES: readonly ApprovalMode[] = ['never', 'risky', 'always'];
 const USAGE = 'tasks run PATH... [--provider PROVIDER (default scripted)] [--adapter NAME] [--base-url URL] [--model NAME] [--api-key KEY] [--approve never|risky|always] [--max-steps N] [--max-seconds N] [--json] [--db PATH]';
@@ -120,7 +121,8 @@ interface TasksArgs {
 
 async function runTasks({ files, planners, runOptions, json, values }: TasksArgs): Promise<number> {
   const { secret } = planners;
-  const mask = (s: string) => (secret ? s.split(secret).join('***') : s);
+  const keys = new Redactor([secret]); // whole occurrences of a real key only: never a placeholder, --json stays exact
+  const mask = (s: string) => keys.redactKeys(s);
   const out = (line: string) => process.stdout.write(`${mask(line)}\n`);
   const note = (line: string) => process.stderr.write(`${mask(line)}\n`);
   process.stdout.on('error', () => undefined);

@@ -4,6 +4,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { ActionError, parseDesktopAction } from '../desktop/actions.ts';
 import type { ApprovalDecision } from '../run/events.ts';
+import { forTerminal } from '../run/terminal-text.ts';
 
 /** The reason for a rejection (and the answer to a question) once stdin has ended. */
 export const NO_OPERATOR = 'no operator';
@@ -96,7 +97,7 @@ export class OperatorConsole {
     return this.serial(async () => {
       let editing = false;
       for (;;) {
-        const prompt = editing ? '  replacement action (JSON in screen pixels) > ' : `  approve ${what}? [y]es / [n]o [reason] / [e]dit [JSON] > `;
+        const prompt = editing ? '  replacement action (JSON in screen pixels) > ' : `  approve ${forTerminal(what)}? [y]es / [n]o [reason] / [e]dit [JSON] > `;
         const line = await this.nextLine(prompt, signal);
         if (line === undefined) return this.noOperator('rejecting', { decision: 'reject', reason: NO_OPERATOR });
         const parsed: ApprovalLine | undefined = editing && line.trim() ? parseEdit(line) : parseApprovalLine(line);
@@ -112,7 +113,7 @@ export class OperatorConsole {
   answer(question: string, signal: AbortSignal): Promise<string> {
     return this.serial(async () => {
       for (;;) {
-        const line = await this.nextLine(`  the agent asks: ${question}\n  your answer > `, signal);
+        const line = await this.nextLine(`  the agent asks: ${forTerminal(question)}\n  your answer > `, signal);
         if (line === undefined) return this.noOperator('answering', NO_OPERATOR);
         if (line.trim()) return line.trim();
       }

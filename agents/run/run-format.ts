@@ -3,6 +3,7 @@ import type { DesktopAction } from '../desktop/actions.ts';
 import type { AgentAction } from '../models/planner.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { Run, StoredEvent } from '../store/types.ts';
+import { forTerminal, jsonForTerminal } from './terminal-text.ts';
 
 export type LoggedEvent = RunEvent & { runId: string; seq: number; at: number };
 
@@ -11,10 +12,10 @@ export function asRunEvent(e: StoredEvent): LoggedEvent {
   return e as unknown as LoggedEvent;
 }
 
-/** One JSON line per event, its type and place first. */
+/** One JSON line per event, its type and place first; safe to print (no raw control characters). */
 export function eventJson(e: StoredEvent): string {
   const { type, runId, seq, at, ...rest } = e;
-  return JSON.stringify({ type, runId, seq, at, ...rest });
+  return jsonForTerminal(JSON.stringify({ type, runId, seq, at, ...rest }));
 }
 
 const MAX_TEXT = 80;
@@ -100,6 +101,11 @@ function seconds(ms: number): string {
 
 /** The lines one event prints as, indented under its step; [] for the quiet ones (screenshots, requests). */
 export function formatEvent(e: LoggedEvent): string[] {
+  // Model text is printed to terminals: no escape sequence in it may reach one.
+  return eventLines(e).map(forTerminal);
+}
+
+function eventLines(e: LoggedEvent): string[] {
   switch (e.type) {
     case 'run_started': {
       const o = e.options;
@@ -182,7 +188,7 @@ export function stepsOf(events: StoredEvent[]): number {
 
 export function runsTable(rows: { run: Run; steps: number }[]): string[] {
   const header = ['RUN', 'STATUS', 'STEPS', 'STARTED', 'TASK'];
-  const cells = rows.map(({ run, steps }) => [run.id, run.status, String(steps), localTime(run.createdAt), oneLine(run.task, 60)]);
+  const cells = rows.map(({ run, steps }) => [run.id, run.status, String(steps), localTime(run.createdAt), oneLine(forTerminal(run.task), 60)]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ');
   return [line(header), ...cells.map(line)];
@@ -202,7 +208,7 @@ export function runHeader(run: Run, steps: number): string[] {
     ['answer', run.answer],
     ['error', run.error],
   ];
-  return rows.filter((r): r is [string, string] => typeof r[1] === 'string').map(([k, v]) => `${k.padEnd(9)}${v}`);
+  return rows.filter((r): r is [string, string] => typeof r[1] === 'string').map(([k, v]) => forTerminal(`${k.padEnd(9)}${v}`));
 }
 
 function oneLine(text: string, max: number): string {

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { monotonicFactory } from 'ulid';
 import { BlobStore, type BlobExt } from './blobs.ts';
 import { openDatabase, type Db } from './db.ts';
+import { jsonWithCleanStrings, Redactor } from './redact.ts';
+import { capSummary, capText, EVENT_STRING_MAX, RUN_TEXT_MAX, TITLE_MAX } from './text-caps.ts';
 import {
   ACTIVE_STATUSES,
   isRunStatus,
@@ -28,6 +30,8 @@ export interface StoreOptions {
   onListenerError?: (err: unknown) => void;
   /** A better_sqlite3.node built for Electron's ABI; plain Node uses the installed one. */
   nativeBinding?: string;
+  /** Keys in use, redacted from everything stored (more can be added with store.redactor.addSecret). */
+  secrets?: readonly string[];
 }
 
 export const INTERRUPTED_REASON = 'the process stopped while the run was active';
@@ -43,7 +47,8 @@ const toThread = (r: Row): Thread => ({
   title: r['title'] as string,
   createdAt: r['created_at'] as number,
   updatedAt: r['updated_at'] as number,
-  summary: r['summary'] as string | null,
+  // Capped on read too, so a row written before the caps cannot make threads.list huge.
+  summary: r['summary'] === null ? null : capSummary(r['summary'] as string),
 });
 
 const toRun = (r: Row): Run => ({
@@ -104,6 +109,8 @@ function prepareStatements(db: Db) {
 
 export class Store {
   readonly blobs: BlobStore;
+  /** Applied to every text that enters the store: events, run outcomes, summaries, tasks, titles. */
+  readonly redactor: Redactor;
   readonly #now: () => number;
   readonly #newId = monotonicFactory();
   readonly #listeners = new Set<EventListener>();
@@ -123,16 +130,26 @@ export class Store {
   ) {
     this.blobs = new BlobStore(blobDir);
     this.#now = opts.now ?? Date.now;
+    this.redactor = new Redactor(opts.secrets);
     this.#onListenerError = opts.onListenerError ?? ((err) => queueMicrotask(() => { throw err; }));
     db.function('deskpilot_fold', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? fold(s) : s));
     this.#sql = prepareStatements(db);
+  }
+
+  /** Text as the store keeps it: secrets redacted (before the cut, so no half key escapes), then capped. */
+  #clean(text: string, max: number): string {
+    return capText(this.redactor.redact(text), max);
+  }
+
+  #cleanSummary(summary: string | null | undefined): string | null | undefined {
+    return typeof summary === 'string' ? capSummary(this.redactor.redact(summary)) : summary;
   }
 
   // ---- threads ----
 
   createThread(title: string): Thread {
     const now = this.#now();
-    return toThread(this.#sql.insertThread.get(this.#newId(now), title, now, now) as Row);
+    return toThread(this.#sql.insertThread.get(this.#newId(now), this.#clean(title, TITLE_MAX), now, now) as Row);
   }
 
   getThread(id: string): Thread | undefined {
@@ -147,11 +164,11 @@ export class Store {
   }
 
   renameThread(id: string, title: string): void {
-    if (this.#sql.renameThread.run(title, this.#now(), id).changes === 0) throw new NotFoundError('thread', id);
+    if (this.#sql.renameThread.run(this.#clean(title, TITLE_MAX), this.#now(), id).changes === 0) throw new NotFoundError('thread', id);
   }
 
   setThreadSummary(id: string, summary: string | null): void {
-    if (this.#sql.setThreadSummary.run(summary, this.#now(), id).changes === 0) throw new NotFoundError('thread', id);
+    if (this.#sql.setThreadSummary.run(this.#cleanSummary(summary), this.#now(), id).changes === 0) throw new NotFoundError('thread', id);
   }
 
   /** Deletes the thread with its runs and their events. Blobs stay: they are shared by content. */
@@ -167,7 +184,7 @@ export class Store {
     try {
       return this.db.transaction(() => {
         const row = this.#sql.insertRun.get({
-          id: this.#newId(now), threadId, task, provider, model, now, options: JSON.stringify(options),
+          id: this.#newId(now), threadId, task: this.#clean(task, RUN_TEXT_MAX), provider, model, now, options: JSON.stringify(options),
         }) as Row;
         this.#sql.touchThread.run(now, threadId);
         return toRun(row);
@@ -207,9 +224,9 @@ export class Store {
   #setStatus(id: string, status: RunStatus, o: RunOutcome, now: number): Run {
     const row = this.#sql.setRunStatus.get({
       id, status, now, terminal: isTerminal(status) ? 1 : 0,
-      setAnswer: o.answer !== undefined ? 1 : 0, answer: o.answer ?? null,
-      setError: o.error !== undefined ? 1 : 0, error: o.error ?? null,
-      setSummary: o.summary !== undefined ? 1 : 0, summary: o.summary ?? null,
+      setAnswer: o.answer !== undefined ? 1 : 0, answer: typeof o.answer === 'string' ? this.#clean(o.answer, RUN_TEXT_MAX) : null,
+      setError: o.error !== undefined ? 1 : 0, error: typeof o.error === 'string' ? this.#clean(o.error, RUN_TEXT_MAX) : null,
+      setSummary: o.summary !== undefined ? 1 : 0, summary: this.#cleanSummary(o.summary) ?? null,
     }) as Row | undefined;
     if (!row) throw new NotFoundError('run', id);
     this.#sql.touchThread.run(now, row['thread_id']);
@@ -258,7 +275,8 @@ export class Store {
     const { type, at = now, runId: _r, seq: _s, ...rest } = event;
     if (typeof type !== 'string' || type === '') throw new Error('an event needs a non-empty string type');
     if (!Number.isSafeInteger(at)) throw new Error(`event ${type}: at must be an integer epoch ms, got ${String(at)}`);
-    const data = JSON.stringify(rest);
+    // Every string in the event, however deep, is redacted and capped on its way into the log.
+    const data = jsonWithCleanStrings(rest, (s) => this.#clean(s, EVENT_STRING_MAX));
     let seq: number;
     try {
       seq = this.#sql.appendEvent.get({ runId, type, at, data }) as number;

@@ -17,7 +17,7 @@ import { NutDriver } from '../agents/desktop/nut-driver.ts';
 import { Store } from '../agents/store/store.ts';
 import { ofType } from './support/agent-harness.ts';
 import { openPcmanfm, waitForFile } from './support/apps.ts';
-import { closeNote, openNote, place, type NoteWindow } from './support/note-window.ts';
+import { openNote, place, type NoteWindow } from './support/note-window.ts';
 import { whileStopped } from './support/processes.ts';
 
 const TEXT = 'alpha bravo charlie\n';

@@ -1,5 +1,6 @@
 // deskpilot automations schedule | unschedule | inbox: schedules are kept in the run database and
 // fired by the running app or `deskpilot serve`; their results land in the inbox.
+import { AutomationError } from '../automations/automation.ts';
 import { ScheduleStore, type InboxItem } from '../automations/schedule-store.ts';
 import { localTime } from '../run/run-format.ts';
 import { CliError, type Command } from './command.ts';
@@ -10,7 +11,7 @@ function withSchedules<T>(values: Record<string, unknown>, fn: (s: ScheduleStore
   try {
     return fn(new ScheduleStore(cli.store.db));
   } catch (err) {
-    if (err instanceof Error && err.name === 'AutomationError') throw new CliError(err.message);
+    if (err instanceof AutomationError) throw new CliError(err.message);
     throw err;
   } finally {
     cli.close();

@@ -91,7 +91,7 @@ describe('runs', () => {
     const t2 = store.createThread('two');
     const a = store.createRun({ threadId: t1.id, task: 'a', provider: 'openai-chat', model: 'qwen2.5-vl', options: { maxSteps: 30, approve: ['type'] } });
     const b = store.createRun({ threadId: t2.id, task: 'b', provider: 'scripted' });
-    const c = store.createRun({ threadId: t1.id, task: 'c', provider: 'scripted' });
+    store.createRun({ threadId: t1.id, task: 'c', provider: 'scripted' });
 
     expect(a).toMatchObject({
       threadId: t1.id, task: 'a', status: 'running', provider: 'openai-chat', model: 'qwen2.5-vl',

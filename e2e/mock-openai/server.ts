@@ -11,11 +11,14 @@ import { decodeDataUrl, findText, ocrWords } from './ocr.ts';
 import type { OcrWord } from './ocr.ts';
 import { handleChat } from './chat.ts';
 import type { ChatMockOptions } from './chat.ts';
+import { answeredCallIds, callIdsOf, functionCallItem, isToolAction } from './function-calls.ts';
+import type { MockToolAction } from './function-calls.ts';
 
 export type MockButton = 'left' | 'right' | 'wheel' | 'back' | 'forward';
 /** Resolved by OCR on the request's latest screenshot into a click at the word's centre. */
 export interface ClickTextAction { type: 'click_text'; text: string; button?: MockButton }
-export type MockAction = OpenAIComputerAction | ClickTextAction;
+export type MockAction = OpenAIComputerAction | ClickTextAction | MockToolAction;
+export type { MockToolAction };
 
 export interface MockSafetyCheck { id: string; code: string; message: string }
 
@@ -194,8 +197,7 @@ function applyFault(fault: MockFault, res: ServerResponse, body: Record<string, 
 
 // The real API refuses a chained request that leaves a computer call unanswered or answers an unknown one.
 function checkChain(body: Record<string, unknown>, responses: Map<string, string[]>): { message: string; param: string } | undefined {
-  const input = Array.isArray(body.input) ? body.input : [];
-  const outputs = input.filter(isObject).filter((i) => i.type === 'computer_call_output').map((i) => String(i.call_id));
+  const outputs = answeredCallIds(body);
   const prev = body.previous_response_id;
   if (prev === undefined || prev === null) {
     return outputs.length > 0 ? { message: `No tool call found for computer call output with call_id ${outputs[0]}.`, param: 'input' } : undefined;
@@ -217,7 +219,13 @@ async function outputFor(turn: MockTurn, body: Record<string, unknown>): Promise
 
   let words: OcrWord[] | undefined;
   const actions: unknown[] = [];
+  /** Function calls by the index of the computer action they come before, so the reply keeps the script's order. */
+  const calls: { before: number; item: Record<string, unknown> }[] = [];
   for (const a of turn.actions) {
+    if (isToolAction(a)) {
+      calls.push({ before: actions.length, item: functionCallItem(a) });
+      continue;
+    }
     if (a.type !== 'click_text') {
       actions.push(a);
       continue;
@@ -240,8 +248,10 @@ async function outputFor(turn: MockTurn, body: Record<string, unknown>): Promise
   const call = (extra: Record<string, unknown>, checks: MockSafetyCheck[]) => ({
     type: 'computer_call', id: id('cu'), call_id: id('call'), ...extra, pending_safety_checks: checks, status: 'completed',
   });
-  if (turn.batch) output.push(call({ actions }, turn.safetyChecks ?? []));
-  else actions.forEach((action, i) => output.push(call({ action }, i === 0 ? turn.safetyChecks ?? [] : [])));
+  const callsBefore = (i: number) => calls.filter((c) => c.before === i).map((c) => c.item);
+  if (turn.batch) output.push(...callsBefore(0), ...(actions.length > 0 ? [call({ actions }, turn.safetyChecks ?? [])] : []));
+  else actions.forEach((action, i) => output.push(...callsBefore(i), call({ action }, i === 0 ? turn.safetyChecks ?? [] : [])));
+  output.push(...calls.filter((c) => c.before >= (turn.batch ? 1 : actions.length)).map((c) => c.item));
   return output;
 }
 
@@ -259,7 +269,7 @@ function latestImage(body: Record<string, unknown>): string | undefined {
 
 function sendResponse(res: ServerResponse, body: Record<string, unknown>, output: unknown[], usage: MockTurn['usage'], responses: Map<string, string[]>): void {
   const respId = id('resp');
-  responses.set(respId, output.filter(isObject).filter((o) => o.type === 'computer_call').map((o) => String(o.call_id)));
+  responses.set(respId, callIdsOf(output));
   const u = usage ?? { input_tokens: 1500, output_tokens: 60 };
   const reply = {
     id: respId,

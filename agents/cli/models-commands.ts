@@ -1,18 +1,25 @@
 // deskpilot models list | test: the provider presets, and a step-by-step check of an endpoint.
 import { checkEndpoint } from '../models/endpoint-check.ts';
-import { findPreset, PROVIDER_PRESETS, type AdapterName } from '../models/providers.ts';
+import { presetFor, ProviderError } from '../models/create-planner.ts';
+import { PROVIDER_PRESETS, type AdapterName } from '../models/providers.ts';
 import { CliError, type Command } from './command.ts';
 
-const ADAPTERS: AdapterName[] = ['openai-responses', 'openai-chat', 'ui-tars'];
+/** The adapters whose endpoints `models test` can check. */
+const TESTABLE: AdapterName[] = ['openai-responses', 'openai-chat', 'ui-tars'];
+
+/** Whether the adapter lets the model call the run's tools (shell, files, skills, MCP) beside the screen. */
+export function toolsNote(adapter: AdapterName): string {
+  return adapter === 'ui-tars' ? 'no tools (screen only; skills as text)' : 'tools';
+}
 
 export const modelsCommands: Command[] = [
   {
     path: ['models', 'list'],
     usage: 'models list',
-    summary: 'list the provider presets (adapter, base URL, default model)',
+    summary: 'list the provider presets (adapter, base URL, default model, whether the model can call tools)',
     async run() {
       for (const p of PROVIDER_PRESETS) {
-        process.stdout.write(`${p.id.padEnd(13)} ${p.adapter.padEnd(17)} ${(p.baseURL ?? '(give --base-url)').padEnd(34)} ${p.model ?? '(give --model)'}${p.notes ? `\n${' '.repeat(14)}${p.notes}` : ''}\n`);
+        process.stdout.write(`${p.id.padEnd(13)} ${p.adapter.padEnd(17)} ${(p.baseURL ?? '(give --base-url)').padEnd(34)} ${(p.model ?? '(give --model)').padEnd(31)} ${toolsNote(p.adapter)}${p.notes ? `\n${' '.repeat(14)}${p.notes}` : ''}\n`);
       }
       return 0;
     },
@@ -24,10 +31,17 @@ export const modelsCommands: Command[] = [
     options: { provider: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key': { type: 'string' }, adapter: { type: 'string' }, 'timeout-ms': { type: 'string' } },
     async run({ values }) {
       const id = typeof values.provider === 'string' ? values.provider : 'custom';
-      const preset = findPreset(id);
-      if (!preset) throw new CliError(`unknown provider "${id}": one of ${PROVIDER_PRESETS.map((p) => p.id).join(', ')}`);
+      // The same names `run` accepts (presets and adapter names), from the same place.
+      let preset;
+      try {
+        preset = presetFor(id);
+      } catch (err) {
+        if (err instanceof ProviderError) throw new CliError(err.message);
+        throw err;
+      }
       const adapter = (values.adapter as AdapterName | undefined) ?? preset.adapter;
-      if (!ADAPTERS.includes(adapter)) throw new CliError(`--adapter must be one of ${ADAPTERS.join(', ')}`);
+      if (adapter === 'scripted') throw new CliError('the scripted provider replays a file and has no endpoint to test');
+      if (!TESTABLE.includes(adapter)) throw new CliError(`--adapter must be one of ${TESTABLE.join(', ')}`);
       const baseURL = (values['base-url'] as string | undefined) ?? preset.baseURL;
       if (!baseURL) throw new CliError(`the ${preset.label} preset needs --base-url${preset.notes ? ` (${preset.notes})` : ''}`);
       const model = (values.model as string | undefined) ?? preset.model;

@@ -45,7 +45,7 @@ const ADAPTERS: AdapterName[] = ['openai-responses', 'openai-chat', 'ui-tars', '
 
 export const PROVIDER_NAMES = [...new Set([...PROVIDER_PRESETS.map((p) => p.id), ...ADAPTERS])];
 
-function presetFor(provider: string): ProviderPreset {
+export function presetFor(provider: string): ProviderPreset {
   const preset = findPreset(provider);
   if (preset) return preset;
   if (provider === 'openai-responses') return { ...findPreset('openai')!, id: provider };

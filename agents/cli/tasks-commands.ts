@@ -153,6 +153,7 @@ async function runTasks({ files, planners, runOptions, json, values }: TasksArgs
   }
 
   const cli = openCliStore(values, { runsAgents: true });
+  cli.store.redactor.addSecret(secret); // an endpoint that echoes the key cannot get it stored
   const results: TaskResult[] = [];
   try {
     if (cli.recovered.length > 0) note(`marked ${cli.recovered.length} run(s) left active by a stopped process as interrupted: ${cli.recovered.join(', ')}`);

@@ -27,7 +27,7 @@ export const runSchema = z.object({
 });
 export type Run = z.infer<typeof runSchema>;
 
-export const ADAPTERS = ['openai-responses', 'openai-chat', 'ui-tars'] as const;
+export const ADAPTERS = ['openai-responses', 'openai-chat', 'ui-tars', 'anthropic', 'gemini'] as const;
 export const providerPresetSchema = z.object({
   id: z.string(), label: z.string(), adapter: z.enum(ADAPTERS), baseURL: z.string().optional(), model: z.string().optional(), notes: z.string().optional(),
 });

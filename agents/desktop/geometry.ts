@@ -107,3 +107,20 @@ function assertSize(s: Size): void {
     throw new RangeError(`size ${s.width}x${s.height} must be positive whole pixels`);
   }
 }
+
+/**
+ * Image pixel -> the whole number on a [0, range) grid that relativeToImage maps back onto it, for mocks
+ * and round-trip checks. On images wider than the grid some pixels have no grid value: the nearest is one off.
+ */
+export function imageToRelative(p: Point, image: Size, range = 1000): Point {
+  const one = (v: number, size: number) => {
+    const r = Math.ceil((v * range) / size - 1e-9);
+    return Math.min(range - 1, r < ((v + 1) * range) / size ? r : Math.round(((v + 0.5) * range) / size));
+  };
+  return { x: one(p.x, image.width), y: one(p.y, image.height) };
+}
+
+/** Whether an image fits a vision model's budget: its long edge and its pixel count (Claude: 1568 px, ~1.15 MP). */
+export function fitsImageBudget(image: Size, budget: { maxLongEdge: number; maxPixels: number }): boolean {
+  return Math.max(image.width, image.height) <= budget.maxLongEdge && image.width * image.height <= budget.maxPixels;
+}

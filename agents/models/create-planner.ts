@@ -1,5 +1,7 @@
 // One place that turns "--provider X" (a preset such as ollama or vllm, or an adapter name) and its
 // options into a Planner, for `deskpilot run`, `deskpilot tasks run` and the app.
+import { AnthropicPlanner } from './anthropic.ts';
+import { GeminiPlanner } from './gemini.ts';
 import { OpenAIChatPlanner } from './openai-chat.ts';
 import { OpenAIResponsesPlanner } from './openai-responses.ts';
 import type { Size } from '../desktop/geometry.ts';
@@ -41,7 +43,7 @@ export class ProviderError extends Error {
   override name = 'ProviderError';
 }
 
-const ADAPTERS: AdapterName[] = ['openai-responses', 'openai-chat', 'ui-tars', 'scripted'];
+const ADAPTERS: AdapterName[] = ['openai-responses', 'openai-chat', 'ui-tars', 'anthropic', 'gemini', 'scripted'];
 
 export const PROVIDER_NAMES = [...new Set([...PROVIDER_PRESETS.map((p) => p.id), ...ADAPTERS])];
 
@@ -76,7 +78,9 @@ export async function createPlanner(req: PlannerRequest): Promise<PlannerChoice>
     ...(req.stream ?? preset.chat?.stream ? { stream: true } : {}),
   };
   let planner: Planner & { model?: string };
-  if (adapter === 'openai-responses') planner = new OpenAIResponsesPlanner({ ...common, ...(model ? { model } : {}) });
+  if (adapter === 'anthropic') planner = new AnthropicPlanner({ ...common, ...(model ? { model } : {}) });
+  else if (adapter === 'gemini') planner = new GeminiPlanner({ ...common, ...(model ? { model } : {}) });
+  else if (adapter === 'openai-responses') planner = new OpenAIResponsesPlanner({ ...common, ...(model ? { model } : {}) });
   else {
     if (!model) throw new ProviderError(`the ${preset.label} provider needs --model (the name the server serves)`);
     if (adapter === 'ui-tars') planner = new UITarsPlanner({ ...common, ...chat, model });

@@ -54,6 +54,8 @@ export interface Usage {
   inputTokens: number;
   outputTokens: number;
   costUsd?: number;
+  /** Input tokens read from the provider's prompt cache (included in inputTokens). */
+  cacheReadTokens?: number;
 }
 
 export interface PlannerStep {

@@ -1,6 +1,6 @@
 // Provider presets: which adapter and defaults each kind of endpoint needs, so a user picks
 // "ollama" or "vllm" and gets settings that work instead of guessing them.
-export type AdapterName = 'openai-responses' | 'openai-chat' | 'ui-tars' | 'scripted';
+export type AdapterName = 'openai-responses' | 'openai-chat' | 'ui-tars' | 'anthropic' | 'gemini' | 'scripted';
 
 export interface ProviderPreset {
   id: string;
@@ -19,7 +19,10 @@ export interface ProviderPreset {
 }
 
 export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
-  { id: 'openai', label: 'OpenAI', adapter: 'openai-responses', baseURL: 'https://api.openai.com/v1', model: 'computer-use-preview', keyEnv: 'OPENAI_API_KEY' },
+  {
+    id: 'openai', label: 'OpenAI', adapter: 'openai-responses', baseURL: 'https://api.openai.com/v1', model: 'computer-use-preview', keyEnv: 'OPENAI_API_KEY',
+    notes: 'the computer tool follows the model: computer_use_preview for computer-use-preview, the GA computer tool for --model gpt-5.4 (and other GPT-5.x)',
+  },
   {
     id: 'azure-openai', label: 'Azure OpenAI', adapter: 'openai-responses', model: 'computer-use-preview', keyEnv: 'AZURE_OPENAI_API_KEY',
     notes: 'base URL: https://RESOURCE.openai.azure.com/openai/v1 ; model: your deployment name',
@@ -43,6 +46,14 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     chat: { imagesPerRequest: 1, toolChoice: false },
   },
   { id: 'openrouter', label: 'OpenRouter', adapter: 'openai-chat', baseURL: 'https://openrouter.ai/api/v1', keyEnv: 'OPENROUTER_API_KEY', chat: { imagesPerRequest: 3, toolChoice: true } },
+  {
+    id: 'anthropic', label: 'Anthropic (Claude)', adapter: 'anthropic', baseURL: 'https://api.anthropic.com', model: 'claude-sonnet-4-6', keyEnv: 'ANTHROPIC_API_KEY',
+    notes: 'Claude computer tool: computer_20251124 with zoom for Opus 4.5+/Sonnet 4.6+, computer_20250124 for Sonnet 4.5, Haiku 4.5 and older',
+  },
+  {
+    id: 'gemini', label: 'Google Gemini', adapter: 'gemini', baseURL: 'https://generativelanguage.googleapis.com', model: 'gemini-3.5-flash', keyEnv: 'GEMINI_API_KEY',
+    notes: 'Gemini computer use; gemini-2.5-computer-use-preview-10-2025 speaks the older browser action set',
+  },
   { id: 'custom', label: 'Custom OpenAI-compatible', adapter: 'openai-chat', notes: 'give --base-url and --model; pick --adapter if it is not a chat endpoint with tools' },
 ];
 

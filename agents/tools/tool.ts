@@ -14,6 +14,8 @@ export interface ToolContext {
   roots: string[];
   /** The longest a command may run, in ms, whatever the model asks (from the settings). */
   maxTimeoutMs: number;
+  /** The run has a sandbox of its own (its HOME is roots[0]); writing on the user's machine is risky. */
+  sandboxed?: boolean;
   /** Streams output while the tool runs; the loop batches it into `tool_output` events. */
   onOutput(chunk: ToolOutputChunk): void;
 }

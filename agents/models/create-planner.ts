@@ -24,6 +24,8 @@ export interface PlannerRequest {
   /** A reply's body: longest silence, and the whole attempt (defaults 60 s and 300 s). */
   idleTimeoutMs?: number;
   totalTimeoutMs?: number;
+  /** openai-responses: the computer tool to send, overriding the choice by model (openai-responses-request.ts). */
+  computerTool?: 'computer' | 'computer_use_preview';
   /** The screenshot sizes to pick from (agents/desktop/geometry); each adapter has its own default. */
   scaleTargets?: readonly Size[];
   env?: Record<string, string | undefined>;
@@ -80,7 +82,7 @@ export async function createPlanner(req: PlannerRequest): Promise<PlannerChoice>
   let planner: Planner & { model?: string };
   if (adapter === 'anthropic') planner = new AnthropicPlanner({ ...common, ...(model ? { model } : {}) });
   else if (adapter === 'gemini') planner = new GeminiPlanner({ ...common, ...(model ? { model } : {}) });
-  else if (adapter === 'openai-responses') planner = new OpenAIResponsesPlanner({ ...common, ...(model ? { model } : {}) });
+  else if (adapter === 'openai-responses') planner = new OpenAIResponsesPlanner({ ...common, ...(model ? { model } : {}), ...(req.computerTool ? { toolType: req.computerTool } : {}) });
   else {
     if (!model) throw new ProviderError(`the ${preset.label} provider needs --model (the name the server serves)`);
     if (adapter === 'ui-tars') planner = new UITarsPlanner({ ...common, ...chat, model });

@@ -159,3 +159,14 @@ describe('Chat tool calls', () => {
     expect(thrown(() => parseChatCompletion(completion([call('a', 'shell', '42')]), { image, toolNames: ['shell'] })).message).toMatch(/tool call 0 \(a\): the arguments must be a JSON object, got number/);
   });
 });
+
+describe('createPlanner and the computer tool', () => {
+  it('follows the model, and the computerTool setting overrides it', async () => {
+    const { createPlanner } = await import('./create-planner.ts');
+    const tool = async (req: Parameters<typeof createPlanner>[0]) => ((await createPlanner({ apiKey: 'k', env: {}, ...req })).planner as OpenAIResponsesPlanner).buildBody(ctx()).tools![0]!.type;
+    expect(await tool({ provider: 'openai' })).toBe('computer_use_preview');
+    expect(await tool({ provider: 'openai', model: 'gpt-5.4' })).toBe('computer');
+    expect(await tool({ provider: 'openai', model: 'gpt-5.4', computerTool: 'computer_use_preview' })).toBe('computer_use_preview');
+    expect(await tool({ provider: 'openai', computerTool: 'computer' })).toBe('computer');
+  });
+});

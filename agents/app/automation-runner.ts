@@ -14,7 +14,7 @@ import type { Settings } from '../contract.ts';
 import type { AgentRun, RunResult } from '../run/agent-run.ts';
 import type { Store } from '../store/store.ts';
 import { CommandError } from './command-error.ts';
-import type { RunDisplay, RunHost } from './run-host.ts';
+import type { RunDisplay, RunHost, RunTarget } from './run-host.ts';
 
 export type ReplayTarget = 'current' | 'sandbox';
 
@@ -56,7 +56,7 @@ export async function startReplayRun(deps: AutomationRunnerDeps, automation: Aut
       evaluatorVerifier({ ...(desktop.virtual ? { display: desktop.virtual } : {}), env: envOf(), baseDir: join(deps.dataDir, 'automations') })(evaluator, signal),
     options: { approve: settings.run.approve },
   });
-  const target = req.target === 'sandbox' ? { sandbox: true as const } : deps.host.target({ ...settings, runOn: 'current' });
+  const target: RunTarget = req.target === 'sandbox' ? { kind: 'sandbox' } : deps.host.target({ ...settings, runOn: 'current' });
   const run = await deps.host.startPlanned({
     task: prepared.task, planner: prepared.planner, provider: prepared.provider, model: prepared.model, options: prepared.options, target,
     onDisplay: (d) => Object.assign(desktop, d),

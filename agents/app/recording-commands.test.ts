@@ -1,10 +1,4 @@
-// The recording commands without a display: refusals (no screen, twice, a busy display, a bad name),
-// status and live counts, the steps on Deskpilot's own window left out, a display that died, and
-// close() ending a recording. A fake recorder stands in for the hook; the real one is tested in
-// e2e/record-ui.test.ts.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Recording } from '../automations/recorder.ts';
 import type { WindowInfo } from '../automations/window-probe.ts';
@@ -121,13 +115,13 @@ describe('recording commands on an app service without a display', () => {
     service = await openTestService();
     const host = new RunHost({ store: service.store, secrets: new MemorySecrets(), env: {}, onEnded: () => undefined, busy: (d) => (d === ':5' ? `a demonstration is being recorded on display ${d}` : undefined) });
     const planner = { next: () => Promise.reject(new Error('never asked')) } as never;
-    const err = await failure(host.startPlanned({ task: 't', planner, provider: 'p', options: {}, target: { display: ':5' } }));
+    const err = await failure(host.startPlanned({ task: 't', planner, provider: 'p', options: {}, target: { kind: 'display', display: ':5' } }));
     expect(err).toMatchObject({ code: 'conflict', message: expect.stringMatching(/^a demonstration is being recorded on display :5: wait for it to end/) });
     expect(host.usingDisplay(':5')).toBeUndefined();
     // Run now asks for the target first: refused there, before the scheduler records a failed replay.
     const own = new RunHost({ store: service.store, secrets: new MemorySecrets(), env: { DISPLAY: ':5' }, onEnded: () => undefined, busy: () => 'a demonstration is being recorded on display :5' });
     expect(await failure(() => own.target(DEFAULT_SETTINGS))).toMatchObject({ code: 'conflict' });
-    expect(own.target({ ...DEFAULT_SETTINGS, runOn: 'sandbox' })).toEqual({ sandbox: true });
+    expect(own.target({ ...DEFAULT_SETTINGS, runOn: 'sandbox' })).toEqual({ kind: 'sandbox' });
   });
 });
 

@@ -1,14 +1,15 @@
 // The runs the app has in flight: each gets a planner from the settings, a driver on its display
 // (the user's own, a fixed one, or a fresh sandbox), and is cleaned up when it ends.
-import { startDisplay, type VirtualDisplay } from '../desktop/display.ts';
+import type { VirtualDisplay } from '../desktop/display.ts';
 import type { DesktopDriver } from '../desktop/driver.ts';
 import { COMPACT_TARGETS, SCALE_TARGETS } from '../desktop/geometry.ts';
-import { NutDriver } from '../desktop/nut-driver.ts';
+import { TargetError, type RunTarget } from '../desktop/targets.ts';
 import { createPlanner, ProviderError, type PlannerChoice } from '../models/create-planner.ts';
 import type { Planner } from '../models/planner.ts';
 import { findPreset } from '../models/providers.ts';
-import { AgentRun } from '../run/agent-run.ts';
+import type { AgentRun } from '../run/agent-run.ts';
 import type { RunOptions } from '../run/events.ts';
+import { startRun, type ToolChoice } from '../run/start-run.ts';
 import type { Store } from '../store/store.ts';
 import type { ProviderConfig, Settings } from '../contract.ts';
 import { CommandError } from './command-error.ts';
@@ -28,7 +29,7 @@ export interface RunHostOptions {
   busy?: (display: string) => string | undefined;
 }
 
-export type RunTarget = { display: string } | { sandbox: true };
+export type { RunTarget };
 
 /** The display a run got: a sandbox's own env and handle, so a replay can probe its windows and verify on it. */
 export interface RunDisplay {
@@ -82,13 +83,13 @@ export class RunHost {
 
   /** Where a run would happen now: the screen this process drives (--display or DISPLAY), or a fresh sandbox. */
   target(settings: Settings): RunTarget {
-    if (settings.runOn === 'sandbox') return { sandbox: true };
+    if (settings.runOn === 'sandbox') return { kind: 'sandbox' };
     const own = this.ownDisplay();
     if (!own) throw new CommandError('bad_input', 'there is no screen to drive here (DISPLAY is not set): choose "run on a sandbox display" in Settings');
     // Refused here too, so a run now is turned down before anything is recorded for it.
     const other = this.opts.busy?.(own);
     if (other) throw new CommandError('conflict', `${other}: wait for it to end, or run on a sandbox display`);
-    return { display: own };
+    return { kind: 'display', display: own };
   }
 
   async start(req: StartRequest): Promise<AgentRun> {
@@ -101,12 +102,13 @@ export class RunHost {
 
   /** Starts a run with a planner already made (an automation's replay) on a display or a sandbox. */
   async startPlanned(req: {
-    task: string; planner: Planner; provider: string; model?: string; threadId?: string; options: Partial<RunOptions>; target: RunTarget;
+    task: string; planner: Planner; provider: string; model?: string | undefined; threadId?: string | undefined; options: Partial<RunOptions>; target: RunTarget;
+    tools?: ToolChoice;
     /** Told the display before the run starts. */
     onDisplay?: (d: RunDisplay) => void;
   }): Promise<AgentRun> {
     const { target } = req;
-    const claimed = 'display' in target ? target.display : undefined;
+    const claimed = target.kind === 'display' ? target.display : undefined;
     if (claimed !== undefined) {
       const busy = [...this.active.values()].find((a) => a.display === claimed);
       if (busy) throw new CommandError('conflict', `run ${busy.run.id} is already using display ${claimed}: wait for it, abort it, or run on a sandbox display`);
@@ -114,50 +116,29 @@ export class RunHost {
       if (other) throw new CommandError('conflict', `${other}: wait for it to end, or run on a sandbox display`);
       this.starting.set(claimed, (this.starting.get(claimed) ?? 0) + 1);
     }
-    const unclaim = () => {
-      if (claimed === undefined) return;
-      const n = (this.starting.get(claimed) ?? 1) - 1;
-      if (n > 0) this.starting.set(claimed, n);
-      else this.starting.delete(claimed);
-    };
-    const cleanups: (() => Promise<unknown>)[] = [];
-    const cleanup = async () => {
-      for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    };
     try {
-      let display: string;
-      let env: Record<string, string> | undefined;
-      let virtual: VirtualDisplay | undefined;
-      if ('sandbox' in target) {
-        const sandbox = await startSandbox();
-        cleanups.push(() => sandbox.stop());
-        display = sandbox.display;
-        env = sandbox.env;
-        virtual = sandbox;
-      } else display = target.display;
-      req.onDisplay?.({ display, ...(env ? { env } : {}), ...(virtual ? { virtual } : {}) });
-      const nut = await NutDriver.start({ display, ...(env ? { env } : {}) }).catch((err: Error) => {
-        throw new CommandError('failed', `cannot drive display ${display}: ${err.message}`);
+      const { run, target: opened, closed } = await startRun(
+        target,
+        { store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools, env: this.opts.env },
+        { wrapDriver: this.opts.wrapDriver, onDisplay: (d) => req.onDisplay?.(d) },
+      ).catch((err: unknown) => {
+        throw err instanceof TargetError ? new CommandError('failed', err.message) : err;
       });
-      cleanups.push(() => nut.close());
-      const driver = this.opts.wrapDriver ? this.opts.wrapDriver(nut) : nut;
-      const run = AgentRun.start({ store: this.opts.store, driver, planner: req.planner }, {
-        task: req.task, provider: req.provider, ...(req.model ? { model: req.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}), options: req.options,
-      });
-      this.active.set(run.id, { run, display, sandbox: 'sandbox' in target });
-      unclaim();
+      this.active.set(run.id, { run, display: opened.display, sandbox: opened.sandboxed });
       void run.finished.finally(() => {
         // The display is free as soon as the run has ended; closing its driver needs no exclusivity.
         this.active.delete(run.id);
-        const closing = cleanup().then(() => this.opts.onEnded(run.id));
+        const closing = closed.then(() => this.opts.onEnded(run.id));
         this.closing.add(closing);
         void closing.finally(() => this.closing.delete(closing));
       });
       return run;
-    } catch (err) {
-      unclaim();
-      await cleanup();
-      throw err;
+    } finally {
+      if (claimed !== undefined) {
+        const n = (this.starting.get(claimed) ?? 1) - 1;
+        if (n > 0) this.starting.set(claimed, n);
+        else this.starting.delete(claimed);
+      }
     }
   }
 
@@ -202,12 +183,3 @@ export class RunHost {
 
 // The planner factory speaks CLI flags; the app says where in Settings to fix it.
 const FLAG_WORDS: Record<string, string> = { '--base-url': 'a base URL', '--model': 'a model' };
-
-/** A fresh virtual desktop with a terminal on it, so the agent has somewhere to start. */
-async function startSandbox(): Promise<VirtualDisplay> {
-  const sandbox = await startDisplay().catch((err: Error) => {
-    throw new CommandError('failed', `could not start a sandbox display: ${err.message}`);
-  });
-  await sandbox.launch('xterm', []).catch(() => undefined);
-  return sandbox;
-}

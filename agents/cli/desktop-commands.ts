@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { ActionError, parseDesktopAction } from '../desktop/actions.ts';
 import type { ImageFormat } from '../desktop/driver.ts';
-import { NutDriver } from '../desktop/nut-driver.ts';
+import { OutOfBoundsError } from '../desktop/geometry.ts';
+import { openTarget } from '../desktop/targets.ts';
 import { CliError, interruptSignal, requireString, type Command } from './command.ts';
 
 const FORMATS: Record<string, ImageFormat> = { '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp' };
@@ -30,7 +31,7 @@ export const desktopCommands: Command[] = [
       if (width !== undefined && (!Number.isInteger(width) || width < 16 || width > 16_384)) throw new CliError('--width must be a whole number of pixels between 16 and 16384');
       const method = values.method === 'screenshot-desktop' ? 'screenshot-desktop' : values.method === 'nut' ? 'nut' : undefined;
       if (!method) throw new CliError('--method must be nut or screenshot-desktop');
-      const driver = await NutDriver.start({ display });
+      const { driver } = await openTarget({ kind: 'display', display });
       try {
         const shot = await driver.capture({ format, method, ...(width ? { width } : {}), ...(values.quality ? { quality: Number(values.quality) } : {}) }, interruptSignal());
         mkdirSync(dirname(out), { recursive: true });
@@ -56,12 +57,12 @@ export const desktopCommands: Command[] = [
       } catch (err) {
         throw new CliError((err as ActionError).message);
       }
-      const driver = await NutDriver.start({ display });
+      const { driver } = await openTarget({ kind: 'display', display });
       try {
         await driver.perform(action, interruptSignal());
       } catch (err) {
         const e = err as Error;
-        throw new CliError(`${action.type} failed: ${e.message}`, e.name === 'ActionError' || e.name === 'OutOfBoundsError' ? 2 : 1);
+        throw new CliError(`${action.type} failed: ${e.message}`, err instanceof ActionError || err instanceof OutOfBoundsError ? 2 : 1);
       } finally {
         await driver.close();
       }

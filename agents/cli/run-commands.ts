@@ -1,16 +1,17 @@
 // deskpilot run "TASK": one agent run on a display, streamed as readable lines or JSON events,
 // with approvals and questions answered at the terminal (or from piped stdin) and Ctrl+C to abort.
 import { setImmediate as nextTick } from 'node:timers/promises';
-import { startDisplay, type VirtualDisplay } from '../desktop/display.ts';
-import { NutDriver } from '../desktop/nut-driver.ts';
+import type { VirtualDisplay } from '../desktop/display.ts';
+import { TargetError, type RunTarget } from '../desktop/targets.ts';
 import { createPlanner, PROVIDER_NAMES, ProviderError, type PlannerChoice } from '../models/create-planner.ts';
 import type { AdapterName } from '../models/providers.ts';
-import { AgentRun } from '../run/agent-run.ts';
-import type { ApprovalMode, RunOptions } from '../run/events.ts';
-import type { StoredEvent } from '../store/types.ts';
+import type { AgentRun } from '../run/agent-run.ts';
+import { startRun, type ToolChoice } from '../run/start-run.ts';
+import type { ApprovalMode, RunEvent, RunOptions } from '../run/events.ts';
+import { resolveTools } from '../tools/registry.ts';
 import { displayTarget } from './display-option.ts';
 import { CliError, optionReader, type Command, type OptionValues } from './command.ts';
-import { asRunEvent, describeProposed, eventJson, formatEvent, type LoggedEvent } from '../run/run-format.ts';
+import { describeProposed, eventJson, formatEvent, type LoggedEvent } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 import { OperatorConsole } from './terminal-prompts.ts';
 import { Redactor } from '../store/redact.ts';
@@ -22,7 +23,7 @@ const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGT
 const USAGE =
   'run "TASK" --provider PROVIDER [--adapter NAME] [--base-url URL] [--model NAME] [--api-key KEY] [--script FILE] ' +
   '[--images-per-request N] [--no-tool-choice] [--stream] ' +
-  '[--display :N | --sandbox] [--approve always|risky|never] [--max-steps N] [--max-seconds N] [--thread ID] [--json] [--db PATH]';
+  '[--display :N | --sandbox] [--tools shell,files | --no-tools] [--approve always|risky|never] [--max-steps N] [--max-seconds N] [--thread ID] [--json] [--db PATH]';
 
 type Values = OptionValues;
 
@@ -55,6 +56,24 @@ async function plannerFrom(values: Values): Promise<PlannerChoice> {
   }
 }
 
+/** --tools shell,files, --no-tools, or the default for the target. */
+function toolChoiceFrom(values: Values): ToolChoice {
+  const names = str(values, 'tools');
+  if (values['no-tools'] === true) {
+    if (names !== undefined) throw usageError('give --tools or --no-tools, not both');
+    return 'none';
+  }
+  if (names === undefined) return 'default';
+  const list = names.split(',').map((n) => n.trim()).filter(Boolean);
+  if (list.length === 0) throw usageError('--tools needs names, e.g. --tools shell,files (or --no-tools)');
+  try {
+    resolveTools(list);
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  return { names: list };
+}
+
 function runOptionsFrom(values: Values): Partial<RunOptions> {
   const approve = str(values, 'approve');
   if (approve !== undefined && !(APPROVE_MODES as readonly string[]).includes(approve)) throw usageError(`--approve must be ${APPROVE_MODES.join(', ')}, not "${approve}"`);
@@ -75,7 +94,7 @@ export const runCommands: Command[] = [
     options: {
       provider: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key': { type: 'string' }, script: { type: 'string' },
       display: { type: 'string' }, sandbox: { type: 'boolean' }, approve: { type: 'string' }, 'max-steps': { type: 'string' }, 'max-seconds': { type: 'string' },
-      thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
+      thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, tools: { type: 'string' }, 'no-tools': { type: 'boolean' },
       adapter: { type: 'string' }, 'images-per-request': { type: 'string' }, 'no-tool-choice': { type: 'boolean' }, stream: { type: 'boolean' },
     },
     async run({ values, positionals }) {
@@ -85,7 +104,7 @@ export const runCommands: Command[] = [
       const options = runOptionsFrom(values);
       const target = displayTarget(values, USAGE);
       const threadId = str(values, 'thread');
-      return runAgent({ task, choice, options, target, json: values['json'] === true, ...(threadId ? { threadId } : {}), values });
+      return runAgent({ task, choice, options, target, tools: toolChoiceFrom(values), json: values['json'] === true, ...(threadId ? { threadId } : {}), values });
     },
   },
 ];
@@ -94,7 +113,9 @@ export interface RunArgs {
   task: string;
   choice: Pick<PlannerChoice, 'planner' | 'provider' | 'model' | 'secret'>;
   options: Partial<RunOptions>;
-  target: { sandbox: true } | { display: string };
+  target: RunTarget;
+  /** The tools the model may call; by default on in a sandbox, off on a display. */
+  tools?: ToolChoice;
   json: boolean;
   threadId?: string;
   values: Values;
@@ -103,7 +124,7 @@ export interface RunArgs {
 }
 
 /** Runs a planner on a display with the terminal as operator; `deskpilot automations run` reuses it. */
-export async function runAgent({ task, choice, options, target, json, threadId, values, onDisplay }: RunArgs): Promise<number> {
+export async function runAgent({ task, choice, options, target, tools, json, threadId, values, onDisplay }: RunArgs): Promise<number> {
   // Events come redacted from the store; this catches the key in lines that never went through it,
   // whole occurrences of a real key only (never a placeholder), so --json stays exact.
   const redactor = new Redactor([choice.secret]);
@@ -154,47 +175,43 @@ export async function runAgent({ task, choice, options, target, json, threadId, 
     if (cli.recovered.length > 0) note(`marked ${cli.recovered.length} run(s) left active by a stopped process as interrupted: ${cli.recovered.join(', ')}`);
     if (threadId && !cli.store.getThread(threadId)) throw new CliError(`no thread ${threadId} in ${cli.path}`);
 
-    let display: string;
-    let env: Record<string, string> | undefined;
-    let virtual: VirtualDisplay | undefined;
-    if ('sandbox' in target) {
-      const sandbox = await startDisplay().catch((err: Error) => {
-        throw signalled ? err : new CliError(`could not start a sandbox display: ${err.message}`, 1);
-      });
-      cleanups.push(() => sandbox.stop());
-      display = sandbox.display;
-      env = sandbox.env;
-      virtual = sandbox;
-      note(`sandbox display ${display} (HOME=${env['HOME']}); it stops when the run ends`);
-    } else {
-      display = target.display;
-    }
+    // The CLI's sandbox starts empty (no terminal): scripts and tests launch what they need.
+    const runTarget: RunTarget = target.kind === 'sandbox' ? { ...target, launch: target.launch ?? [] } : target;
     if (signalled) return SIGNAL_EXIT[signalled] ?? 1;
-    const driver = await NutDriver.start({ display, ...(env ? { env } : {}) }).catch((err: Error) => {
-      const hint = 'sandbox' in target ? '' : '\n(to run on a fresh virtual display instead, use --sandbox)';
-      throw new CliError(`${err.message}${hint}`, 'sandbox' in target ? 1 : 2);
-    });
-    cleanups.push(() => driver.close());
-    if (signalled) return SIGNAL_EXIT[signalled] ?? 1;
-    onDisplay?.({ display, ...(env ? { env } : {}), ...(virtual ? { virtual } : {}) });
-
     // Take the terminal before the run starts: in raw mode Ctrl+C reaches us as a key, not as a
     // signal to the whole process group (which would also kill the input worker mid-action).
-    if (!json && process.stdin.isTTY) operator.open();
-
+    const takeTerminal = () => {
+      if (!json && process.stdin.isTTY) operator.open();
+    };
     const { store } = cli;
-    const started = AgentRun.start({ store, driver, planner: choice.planner }, {
-      task, provider: choice.provider, ...(choice.model ? { model: choice.model } : {}), ...(threadId ? { threadId } : {}), options,
+    const { run: started, closed } = await startRun(
+      runTarget,
+      { store, planner: choice.planner, provider: choice.provider, model: choice.model, task, threadId, options, tools },
+      {
+        onDisplay: (d) => {
+          if (d.sandboxed) note(`sandbox display ${d.display} (HOME=${d.env?.['HOME']}); it stops when the run ends`);
+          onDisplay?.(d);
+          takeTerminal();
+        },
+      },
+    ).catch((err: unknown) => {
+      if (signalled || !(err instanceof TargetError)) throw err;
+      const hint = target.kind === 'sandbox' ? '' : '\n(to run on a fresh virtual display instead, use --sandbox)';
+      throw new CliError(`${err.message}${hint}`, target.kind === 'sandbox' ? 1 : 2);
+    });
+    cleanups.push(() => {
+      started.control.abort('the command stopped');
+      return closed;
     });
     run = started;
+    if (!json) note(`tools: ${started.tools.length ? started.tools.join(', ') : 'none (the screen only)'}`);
     if (!json) note(`run ${started.id} (thread ${started.threadId}) in ${cli.path}`);
 
     const descriptions = new Map<string, string>();
     let lastSeq = 0;
-    const onEvent = (stored: StoredEvent) => {
-      if (stored.runId !== started.id || stored.seq <= lastSeq) return;
-      lastSeq = stored.seq;
-      const e = asRunEvent(stored);
+    const onEvent = (e: LoggedEvent) => {
+      if (e.runId !== started.id || e.seq <= lastSeq) return;
+      lastSeq = e.seq;
       try {
         if (json) out(eventJson(e));
         else for (const line of formatEvent(e)) out(line);
@@ -216,10 +233,10 @@ export async function runAgent({ task, choice, options, target, json, threadId, 
         void operator.answer(e.question, signal).then((answer) => settle(() => started.control.answer(e.actionId, answer)), () => undefined);
       }
     };
-    const unsubscribe = store.subscribe(onEvent);
+    const unsubscribe = store.subscribe<RunEvent>(onEvent);
     cleanups.push(unsubscribe);
     // Anything appended before we subscribed (nothing today: the loop's first append is after an await).
-    for (const e of store.readEvents(started.id)) onEvent(e);
+    for (const e of store.readEvents<RunEvent>(started.id)) onEvent(e);
     if (signalled) started.control.abort(`aborted by the operator (${signalled === 'SIGINT' ? 'Ctrl+C' : signalled})`);
 
     const result = await started.finished;

@@ -1,6 +1,7 @@
 // deskpilot runs list | show: what the run database holds, as a table and readable steps, or JSON lines.
 import { CliError, type Command } from './command.ts';
-import { asRunEvent, eventJson, formatEvent, runHeader, runsTable, stepsOf } from '../run/run-format.ts';
+import type { RunEvent } from '../run/events.ts';
+import { eventJson, formatEvent, runHeader, runsTable, stepsOf } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 import { jsonForTerminal } from '../run/terminal-text.ts';
 
@@ -46,14 +47,14 @@ export const runsCommands: Command[] = [
       try {
         const run = cli.store.getRun(runId);
         if (!run) throw new CliError(`no run ${runId} in ${cli.path} (deskpilot runs list shows the recent ones)`);
-        const events = cli.store.readEvents(run.id);
+        const events = cli.store.readEvents<RunEvent>(run.id);
         if (values['json'] === true) {
           for (const e of events) out(eventJson(e));
           return 0;
         }
         for (const line of runHeader(run, stepsOf(events))) out(line);
         out('');
-        for (const e of events) for (const line of formatEvent(asRunEvent(e))) out(line);
+        for (const e of events) for (const line of formatEvent(e)) out(line);
         return 0;
       } finally {
         cli.close();

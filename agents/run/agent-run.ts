@@ -3,7 +3,7 @@
 // acted on, and no action is ever retried blindly.
 import { ulid } from 'ulid';
 import type { DesktopAction } from '../desktop/actions.ts';
-import type { DesktopDriver, Screenshot } from '../desktop/driver.ts';
+import { DisplayLostError, type DesktopDriver, type Screenshot } from '../desktop/driver.ts';
 import type { Scaling } from '../desktop/geometry.ts';
 import { ModelError, type ActionOutcome, type AgentAction, type Planner, type PlannerStep, type ProposedAction } from '../models/planner.ts';
 import type { ToolSpec } from '../tools/tool.ts';
@@ -74,6 +74,11 @@ export class AgentRun {
       if (e.type === 'run_resumed') this.setStatus(this.waiting ? 'waiting' : 'running');
     });
     this.finished = this.main();
+  }
+
+  /** The names of the tools the run has (empty: the screen only). */
+  get tools(): string[] {
+    return this.deps.tools?.names ?? [];
   }
 
   static start(deps: AgentRunDeps, input: AgentRunInput): AgentRun {
@@ -291,7 +296,7 @@ export class AgentRun {
         const error = (err as Error).message;
         this.append({ type: 'action_failed', actionId, error });
         this.outcomes.push({ status: 'failed', ...(callId ? { callId } : {}), error });
-        if ((err as Error).name === 'DisplayLostError') throw err;
+        if (err instanceof DisplayLostError) throw err;
         return this.skipRest(proposals, i + 1, 'an earlier action in the batch failed');
       }
       this.append({ type: 'action_performed', actionId, ms: Math.round(performance.now() - started) });
@@ -360,7 +365,7 @@ export class AgentRun {
       }
     }
     await this.control.whilePaused(signal);
-    const { outcome } = await tools.run(tool, input, actionId, { append: (e) => this.append(e), saveImage: (url) => this.saveImage(url) }, signal);
+    const { outcome } = await tools.run(tool, input, actionId, { runId: this.id, append: (e) => this.append(e), saveImage: (url) => this.saveImage(url) }, signal);
     return { outcome: { status: 'performed', callId, tool: outcome } };
   }
 

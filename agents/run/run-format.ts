@@ -1,16 +1,11 @@
 // Readable lines for a run's events and for run lists: shared by `deskpilot run` (live), `runs show` and run exports.
 import type { DesktopAction } from '../desktop/actions.ts';
 import type { AgentAction } from '../models/planner.ts';
-import type { RunEvent } from '../run/events.ts';
+import type { LoggedRunEvent } from '../run/events.ts';
 import type { Run, StoredEvent } from '../store/types.ts';
 import { forTerminal, jsonForTerminal } from './terminal-text.ts';
 
-export type LoggedEvent = RunEvent & { runId: string; seq: number; at: number };
-
-/** The store keeps events generic; the run's own union is what the loop appends. */
-export function asRunEvent(e: StoredEvent): LoggedEvent {
-  return e as unknown as LoggedEvent;
-}
+export type LoggedEvent = LoggedRunEvent;
 
 /** One JSON line per event, its type and place first; safe to print (no raw control characters). */
 export function eventJson(e: StoredEvent): string {
@@ -137,6 +132,7 @@ function eventLines(e: LoggedEvent): string[] {
     case 'approval_decided':
       if (e.decision === 'approve') return ['    approved'];
       if (e.decision === 'reject') return [`    rejected${e.reason ? `: ${e.reason}` : ''}`];
+      if (e.decision === 'edit_tool') return [`    edited to: ${JSON.stringify(e.input)}`];
       return [`    edited to: ${describeAction(e.action)}`];
     case 'action_performed':
       return [`    ok (${seconds(e.ms)})`];

@@ -2,6 +2,7 @@
 // whether a call is well formed, how risky it is, and runs it with its output streamed to the log.
 import { z } from 'zod';
 import type { ToolOutcome } from '../models/planner.ts';
+import { toolSpec } from '../tools/registry.ts';
 import type { Tool, ToolContext, ToolOutputChunk, ToolSpec } from '../tools/tool.ts';
 import type { RunEvent } from './events.ts';
 
@@ -17,7 +18,7 @@ const FLUSH_BYTES = 8 * 1024;
 export class RunTools {
   private readonly byName = new Map<string, Tool>();
 
-  constructor(tools: readonly Tool[], readonly context: Omit<ToolContext, 'onOutput'>) {
+  constructor(tools: readonly Tool[], readonly context: Omit<ToolContext, 'onOutput' | 'runId'>) {
     for (const t of tools) this.byName.set(t.name, t as Tool);
   }
 
@@ -30,7 +31,7 @@ export class RunTools {
   }
 
   specs(): ToolSpec[] {
-    return [...this.byName.values()].map((t) => ({ name: t.name, description: t.description, parameters: jsonSchemaOf(t.input) }));
+    return [...this.byName.values()].map(toolSpec);
   }
 
   /** The tool and its parsed input, or a ToolCallError that says what to fix. */
@@ -43,13 +44,13 @@ export class RunTools {
   }
 
   risk(tool: Tool, input: unknown): string[] {
-    return tool.risk(input, { ...this.context, onOutput: () => undefined }).map((r) => `${tool.name}: ${r}`);
+    return tool.risk(input, { ...this.context, runId: '', onOutput: () => undefined }).map((r) => `${tool.name}: ${r}`);
   }
 
   /** Runs a parsed call; output goes to the log in batches, the result to the model. Throws only when aborted. */
   async run(
     tool: Tool, input: unknown, actionId: string,
-    log: { append: (e: RunEvent) => void; saveImage: (dataUrl: string) => string },
+    log: { runId: string; append: (e: RunEvent) => void; saveImage: (dataUrl: string) => string },
     signal: AbortSignal,
   ): Promise<{ outcome: ToolOutcome; ms: number }> {
     const { append } = log;
@@ -80,7 +81,7 @@ export class RunTools {
     const started = performance.now();
     append({ type: 'tool_called', actionId, name: tool.name, input: asRecord(input) });
     try {
-      const result = await tool.run(input, { ...this.context, onOutput }, signal);
+      const result = await tool.run(input, { ...this.context, runId: log.runId, onOutput }, signal);
       signal.throwIfAborted();
       flush();
       const ms = Math.round(performance.now() - started);
@@ -104,9 +105,3 @@ export class RunTools {
 }
 
 const asRecord = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { value: v });
-
-/** The JSON schema models are sent: an object schema without the meta fields some servers refuse. */
-export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-}

@@ -5,10 +5,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { DesktopAction } from '../desktop/actions.ts';
-import { startDisplay, type VirtualDisplay } from '../desktop/display.ts';
-import { NutDriver } from '../desktop/nut-driver.ts';
+import { openTarget, type OpenedTarget } from '../desktop/targets.ts';
 import type { AgentAction, Planner } from '../models/planner.ts';
-import { AgentRun, type RunResult } from '../run/agent-run.ts';
+import type { AgentRun, RunResult } from '../run/agent-run.ts';
+import { launchRun, type ToolChoice } from '../run/start-run.ts';
 import type { ApprovalDecision, RunEvent, RunOptions } from '../run/events.ts';
 import type { Store } from '../store/store.ts';
 import { runConfig } from './config.ts';
@@ -79,6 +79,8 @@ export interface RunTaskOptions {
   operator?: TaskOperator;
   signal?: AbortSignal;
   onRunStarted?(run: AgentRun, task: Task): void;
+  /** The tools the agent may call; by default those of any sandboxed run (a shell and files). */
+  tools?: ToolChoice;
 }
 
 /** Task files from files and folders (recursively): `*.json`, except trajectories (`*.script.json`, `*.mock.json`). */
@@ -142,22 +144,22 @@ export async function runTask(loaded: LoadedTask, opts: RunTaskOptions): Promise
     return finish({ ...base, status: 'error', error: (err as Error).message });
   }
 
-  let display: VirtualDisplay | undefined;
-  let driver: NutDriver | undefined;
+  let opened: OpenedTarget | undefined;
   const result: Omit<TaskResult, 'seconds' | 'status'> = { ...base };
   try {
-    display = await startDisplay();
-    driver = await NutDriver.start({ display: display.display, env: display.env });
-    const sandbox: TaskSandbox = { display, driver, taskDir: dirname(loaded.file), warnings: result.warnings };
+    // The config steps launch the task's apps: the sandbox starts empty.
+    opened = await openTarget({ kind: 'sandbox', launch: [] });
+    const { driver } = opened;
+    const sandbox: TaskSandbox = { display: opened.virtual!, driver, taskDir: dirname(loaded.file), warnings: result.warnings };
     await runConfig(task.config, sandbox, signal);
     signal.throwIfAborted();
 
     const runStarted = performance.now();
     const { store } = opts;
     const thread = store.createThread(`${task.id}: ${task.instruction}`.slice(0, 80));
-    const run = AgentRun.start({ store, driver, planner: setup.planner }, {
-      task: task.instruction, threadId: thread.id, provider: setup.provider, ...(setup.model ? { model: setup.model } : {}),
-      options: { ...TASK_RUN_DEFAULTS, ...opts.runOptions },
+    const run = launchRun(opened, {
+      store, planner: setup.planner, task: task.instruction, threadId: thread.id, provider: setup.provider, model: setup.model,
+      options: { ...TASK_RUN_DEFAULTS, ...opts.runOptions }, tools: opts.tools,
     });
     result.runId = run.id;
     opts.onRunStarted?.(run, task);
@@ -178,7 +180,7 @@ export async function runTask(loaded: LoadedTask, opts: RunTaskOptions): Promise
     signal.throwIfAborted();
     // Let the apps finish what the last actions started (a save, a dialog closing) before judging,
     // as OSWorld waits before it evaluates.
-    await driver.settle({ intervalMs: 500, capMs: 5000 }, signal).catch(() => undefined);
+    await driver.settle?.({ intervalMs: 500, capMs: 5000 }, signal).catch(() => undefined);
     signal.throwIfAborted();
 
     const evaluation = await evaluate(task, sandbox, {
@@ -191,8 +193,7 @@ export async function runTask(loaded: LoadedTask, opts: RunTaskOptions): Promise
     const message = signal.aborted ? 'stopped before the task finished' : `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`;
     return finish({ ...result, status: 'error', score: 0, error: message });
   } finally {
-    await driver?.close().catch(() => undefined);
-    await display?.stop().catch(() => undefined);
+    await opened?.close().catch(() => undefined);
   }
 }
 

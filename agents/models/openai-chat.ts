@@ -84,7 +84,7 @@ export class OpenAIChatPlanner implements Planner {
 
   async next(ctx: PlannerContext, signal: AbortSignal): Promise<PlannerStep> {
     const turn = this.turnMessages(ctx);
-    const body = this.buildBody(turn, ctx.tools);
+    const body = this.buildBody(turn, ctx.tools, ctx.instructions);
     const raw = await this.transport.complete(body, signal);
     // A reply we cannot use is not kept: the next request re-asks from the last good state.
     const price = priceFor(this.model);
@@ -105,9 +105,10 @@ export class OpenAIChatPlanner implements Planner {
   }
 
   /** The request body for the given new messages and the run's tools offered at this step; exposed for tests. */
-  buildBody(turn: ChatMessage[], tools?: readonly ToolSpec[]): ChatBody {
+  buildBody(turn: ChatMessage[], tools?: readonly ToolSpec[], instructions?: string): ChatBody {
     const o = this.opts;
-    const messages = limitImages([{ role: 'system', content: o.systemPrompt ?? DEFAULT_CHAT_SYSTEM_PROMPT }, ...this.history, ...turn], o.imagesPerRequest ?? 3);
+    const system = [o.systemPrompt ?? DEFAULT_CHAT_SYSTEM_PROMPT, instructions].filter(Boolean).join('\n\n');
+    const messages = limitImages([{ role: 'system', content: system }, ...this.history, ...turn], o.imagesPerRequest ?? 3);
     return {
       model: this.model,
       messages,

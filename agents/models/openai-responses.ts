@@ -111,7 +111,8 @@ export class OpenAIResponsesPlanner implements Planner {
       tools: [tool, ...functionTools(ctx.tools)],
       ...(o.truncation ?? defaults.truncation ? { truncation: 'auto' as const } : {}),
       ...(compactThreshold !== false ? { context_management: [{ type: 'compaction', compact_threshold: compactThreshold }] } : {}),
-      ...(o.instructions ? { instructions: o.instructions } : {}),
+      // The run's instructions (skills) join the adapter's own; the API does not chain them, so each request has them.
+      ...(o.instructions || ctx.instructions ? { instructions: [o.instructions, ctx.instructions].filter(Boolean).join('\n\n') } : {}),
       ...(summary && summary !== 'off' ? { reasoning: { summary } } : {}),
       ...(this.previousResponseId ? { previous_response_id: this.previousResponseId } : {}),
       input: this.previousResponseId ? this.laterInput(ctx) : firstInput(ctx),

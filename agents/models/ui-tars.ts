@@ -117,7 +117,7 @@ export class UITarsPlanner implements Planner {
     const modelImage = this.modelImageFor(image);
     const shot = await resized(ctx.screenshot, modelImage);
     const turn = this.turnMessages(ctx, shot);
-    const raw = await this.transport.complete(this.buildBody(turn), signal);
+    const raw = await this.transport.complete(this.buildBody(turn, ctx.instructions), signal);
     const reply = readCompletion(raw);
     const note = finishNote(reply.finishReason);
     if (reply.toolCalls.length > 0) throw malformed(`the reply has ${reply.toolCalls.length} tool call(s); UI-TARS answers in text ("Thought: ... Action: ...")`, raw);
@@ -135,9 +135,9 @@ export class UITarsPlanner implements Planner {
     return { ...step, ...(reply.id ? { responseId: reply.id } : {}), ...(reply.usage ? { usage: reply.usage } : {}) };
   }
 
-  buildBody(turn: ChatMessage[]): ChatBody {
+  buildBody(turn: ChatMessage[], instructions?: string): ChatBody {
     const o = this.opts;
-    const system: ChatMessage[] = o.promptRole === 'system' ? [{ role: 'system', content: o.systemPrompt ?? uiTarsPrompt(o.language) }] : [];
+    const system: ChatMessage[] = o.promptRole === 'system' ? [{ role: 'system', content: [o.systemPrompt ?? uiTarsPrompt(o.language), instructions].filter(Boolean).join('\n\n') }] : [];
     return {
       model: this.model,
       messages: limitImages([...system, ...this.history, ...turn], o.imagesPerRequest ?? 5),
@@ -150,7 +150,8 @@ export class UITarsPlanner implements Planner {
     const first = this.history.length === 0;
     const o = this.opts;
     const opening = first
-      ? [o.promptRole === 'system' ? `## User Instruction\n${ctx.task}` : `${o.systemPrompt ?? uiTarsPrompt(o.language)}\n## User Instruction\n${ctx.task}`]
+      // Without tools, skills reach UI-TARS as text: the run's instructions follow its prompt.
+      ? [o.promptRole === 'system' ? `## User Instruction\n${ctx.task}` : `${[o.systemPrompt ?? uiTarsPrompt(o.language), ctx.instructions].filter(Boolean).join('\n\n')}\n## User Instruction\n${ctx.task}`]
       : [];
     const texts = [...opening, ...outcomeTexts(ctx.outcomes), ...contextTexts(ctx)];
     const content: ChatContentPart[] = [...texts.map(textPart), imagePart(shot)];

@@ -67,6 +67,14 @@ export const runEventSchema = z.union([
     truncated: z.boolean(), timedOut: z.boolean().optional(), output: z.string(), images: z.array(z.string()).optional(),
   }),
   z.object({ type: z.literal('loop_detected'), step, actionId: z.string(), repeats: z.number() }),
+  /** The skills the model was told of at the start: all by name, `listedOnly` those beyond the budget (no description). */
+  z.object({ type: z.literal('skills_offered'), names: z.array(z.string()), listedOnly: z.array(z.string()) }),
+  /** A skill's instructions were given to the model: named with `$name` in the task (before step 1) or loaded by the model. */
+  z.object({
+    type: z.literal('skill_loaded'), name: z.string(), source: z.enum(['builtin', 'user', 'folder']), by: z.enum(['task', 'model']), dir: z.string(),
+    /** The skill's allowed-tools, shown to the operator; they limit the run's tools while it is active. */
+    allowedTools: z.array(z.string()).optional(),
+  }),
   z.object({ type: z.literal('question_asked'), actionId: z.string(), question: z.string() }),
   z.object({ type: z.literal('question_answered'), actionId: z.string(), answer: z.string() }),
   z.object({ type: z.literal('user_message'), text: z.string() }),

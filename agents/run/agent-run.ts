@@ -22,6 +22,10 @@ export interface AgentRunInput {
   provider: string;
   model?: string;
   options?: Partial<RunOptions>;
+  /** Extra instructions the model gets at every step (the skills on offer, skills loaded for the task). */
+  instructions?: string;
+  /** Facts about the run's set-up appended right after run_started (skills offered and loaded before step 1). */
+  startEvents?: readonly RunEvent[];
 }
 
 export interface RunResult {
@@ -113,6 +117,7 @@ export class AgentRun {
         type: 'run_started', task: this.input.task, provider: this.input.provider, model: this.input.model, display: this.deps.driver.display, screen, options: this.options,
         tools: this.deps.tools?.names ?? [],
       });
+      for (const e of this.input.startEvents ?? []) this.append(e);
       result = await this.loop(signal);
     } catch (err) {
       result = this.endFromError(err, timeLimit);
@@ -186,6 +191,7 @@ export class AgentRun {
             task: this.input.task, step, screenshot: { dataUrl, image: shot.image }, outcomes: this.outcomes, userMessages,
             ...(threadSummary ? { threadSummary } : {}), ...(this.correction ? { correction: this.correction } : {}),
             ...(this.offeredTools() ? { tools: this.offeredTools() } : {}),
+            instructions: this.input.instructions,
           },
           signal,
         );

@@ -32,9 +32,9 @@ const call = (command: string, input: unknown, headers: Record<string, string> =
   fetch(`${base}/api/call/${command}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}`, ...headers }, body: JSON.stringify(input) });
 
 /** Raw GET with any Host header (fetch will not let us forge one). */
-function rawGet(path: string, host: string): Promise<number> {
+function rawGet(path: string, host: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, headers: { host } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers: { host, ...headers } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -43,9 +43,9 @@ function rawGet(path: string, host: string): Promise<number> {
   });
 }
 
-function socket(query: string, origin?: string): Promise<{ ws: WebSocket; events: AppEvent[] } | { refused: number }> {
+function socket(query: string, origin?: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; events: AppEvent[] } | { refused: number }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events${query}`, origin ? { origin } : {});
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events${query}`, { origin, headers });
     const events: AppEvent[] = [];
     ws.on('message', (data) => events.push(JSON.parse(String(data)) as AppEvent));
     ws.on('open', () => resolve({ ws, events }));
@@ -66,15 +66,33 @@ describe('deskpilot serve transport', () => {
     expect((await fetch(`${base}/assets/app.js`)).status).toBe(401);
     expect((await fetch(`${base}/api/call/threads.list`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
     expect((await call('threads.list', {}, { authorization: 'Bearer nope' })).status).toBe(401);
-    const page = await fetch(`${base}/?token=${server.token}`);
+    // The link's token becomes an HttpOnly cookie, and a redirect takes it out of the address bar.
+    const link = await fetch(`${base}/?token=${server.token}&lang=en`, { redirect: 'manual' });
+    expect(link.status).toBe(303);
+    expect(link.headers.get('location')).toBe('/?lang=en');
+    expect(link.headers.get('referrer-policy')).toBe('no-referrer');
+    const setCookie = link.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(new RegExp(`^deskpilot_token_${server.port}=${server.token}; `));
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/');
+    const cookie = setCookie.split(';')[0]!;
+    const page = await fetch(`${base}/?lang=en`, { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
-    // The page's own files load with the cookie the page set, without the token in their URL.
-    const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
-    expect(cookie).toMatch(new RegExp(`^deskpilot_token_${server.port}=`));
+    expect(await page.text()).toContain('<title>Deskpilot</title>');
+    // The page's own files, commands and screenshots go with the cookie alone.
     expect((await fetch(`${base}/assets/app.js`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${base}/api/call/threads.list`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' })).status).toBe(200);
     expect((await fetch(`${base}/assets/../../../etc/passwd`, { headers: { cookie } })).status).toBe(404);
+    // A wrong cookie, or a wrong explicit token beside a right cookie, is refused.
+    expect((await fetch(`${base}/`, { headers: { cookie: `deskpilot_token_${server.port}=nope` } })).status).toBe(401);
+    expect((await fetch(`${base}/`, { headers: { cookie, authorization: 'Bearer nope' } })).status).toBe(401);
+    // A page of another port on this host is "same-site": the browser would attach the cookie, we do not take it.
+    expect((await fetch(`${base}/api/call/threads.list`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'sec-fetch-site': 'same-site' }, body: '{}' })).status).toBe(401);
+    expect(await rawGet('/', `127.0.0.1:${server.port}`, { cookie, 'sec-fetch-site': 'cross-site' })).toBe(401);
+    expect(await rawGet('/', `127.0.0.1:${server.port}`, { cookie, 'sec-fetch-site': 'none' })).toBe(200);
+    expect(await rawGet('/assets/app.js', `127.0.0.1:${server.port}`, { cookie, 'sec-fetch-site': 'same-origin' })).toBe(200);
   });
 
   it('carries commands, with failures as codes and statuses', async () => {
@@ -96,7 +114,10 @@ describe('deskpilot serve transport', () => {
     expect((await call('threads.list', {}, { origin: 'http://evil.example' })).status).toBe(403);
     expect((await call('threads.list', {}, { origin: base })).status).toBe(200);
     expect(await rawGet(`/?token=${server.token}`, `rebind.example:${server.port}`)).toBe(403);
-    expect(await rawGet(`/?token=${server.token}`, `localhost:${server.port}`)).toBe(200);
+    expect(await rawGet(`/?token=${server.token}`, `127.evil.example:${server.port}`)).toBe(403);
+    expect(await rawGet(`/?token=${server.token}`, `127.0.0.1.evil.example:${server.port}`)).toBe(403);
+    expect(await rawGet(`/?token=${server.token}`, `localhost:${server.port}`)).toBe(303);
+    expect(await rawGet(`/api/blobs/none?token=${server.token}`, `127.0.0.2:${server.port}`)).toBe(404);
   });
 
   it('serves screenshots by ref only', async () => {
@@ -110,6 +131,13 @@ describe('deskpilot serve transport', () => {
 
   it('streams events to a socket with the token and the right origin, and refuses the others', async () => {
     expect(await socket('')).toEqual({ refused: 401 });
+    expect(await socket('?token=nope')).toEqual({ refused: 401 });
+    // The page's socket goes with its cookie, and only from its own origin.
+    const cookie = `deskpilot_token_${server.port}=${server.token}`;
+    expect(await socket('', 'http://localhost:1', { cookie })).toEqual({ refused: 403 });
+    const byCookie = await socket('', base, { cookie });
+    if (!('ws' in byCookie)) throw new Error(`cookie socket refused ${byCookie.refused}`);
+    byCookie.ws.close();
     expect(await socket(`?token=${server.token}`, 'http://evil.example')).toEqual({ refused: 403 });
     const open = await socket(`?token=${server.token}`, base);
     if (!('ws' in open)) throw new Error(`refused ${open.refused}`);

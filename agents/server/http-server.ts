@@ -1,10 +1,13 @@
 // `deskpilot serve`: the renderer and the contract over HTTP + WebSocket, for a browser on this
 // machine or an operator on another. Every request and socket needs the token; other origins are refused.
+// The printed link's ?token= is swapped for an HttpOnly cookie and dropped from the address bar by a redirect.
+// No client can take the process down: every socket, request and response has its errors handled.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { pipeline, type Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppService } from '../app/app-service.ts';
@@ -48,17 +51,32 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const b = Buffer.from(given);
     return b.length === expected.length && timingSafeEqual(b, expected);
   };
-  const tokenOf = (req: IncomingMessage, url: URL) => {
+  /** The explicit token (bearer header or ?token=, for the CLI and scripts) or else the page's cookie. */
+  const authorized = (req: IncomingMessage, url: URL): boolean => {
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) return auth.slice(7);
-    return url.searchParams.get('token') ?? cookie(req, cookieName);
+    if (auth?.startsWith('Bearer ')) return tokenOk(auth.slice(7));
+    const query = url.searchParams.get('token');
+    if (query !== null) return tokenOk(query);
+    // Browsers attach the cookie to any request to this host, even from another port's page: take it only
+    // from this origin or a navigation the user made (Sec-Fetch-Site; absent on non-secure remote hosts).
+    const site = req.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') return false;
+    return tokenOk(cookie(req, cookieName));
   };
 
   const server = createServer((req, res) => {
+    // A client that resets mid-request makes these emit 'error'; unhandled, that would end the process.
+    req.on('error', () => res.destroy());
+    res.on('error', () => res.destroy());
     handle(req, res).catch((err: Error) => {
-      if (!res.headersSent) send(res, 500, { error: { code: 'failed', message: err.message } });
+      if (!res.headersSent && !res.destroyed) send(res, 500, { error: { code: 'failed', message: err.message } });
       else res.destroy();
     });
+  });
+  // Unparsable requests get a 400 where the socket still takes it; Node already ignores further errors on it.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -66,7 +84,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const origin = requestOrigin(req, opts.host);
     if (!origin.ok) return send(res, 403, { error: { code: 'bad_input', message: origin.reason } });
-    if (!tokenOk(tokenOf(req, url))) {
+    if (!authorized(req, url)) {
       if (url.pathname.startsWith('/api/')) return send(res, 401, { error: { code: 'bad_input', message: 'missing or wrong token: use the link `deskpilot serve` printed' } });
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
       return res.end('Deskpilot: open the link `deskpilot serve` printed; it carries the access token.\n');
@@ -77,8 +95,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (blob && req.method === 'GET') return sendBlob(res, decodeURIComponent(blob[1]!));
     if (url.pathname.startsWith('/api/')) return send(res, 404, { error: { code: 'unknown_command', message: `no route ${req.method} ${url.pathname}` } });
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: { code: 'bad_input', message: 'only GET here' } });
-    // The page keeps the token in a cookie too, so its scripts and styles load without it in the URL.
-    if (url.searchParams.has('token')) res.setHeader('set-cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    if (url.searchParams.has('token')) {
+      // The token moves to a cookie scripts cannot read, and the address bar (and history) lose it.
+      res.setHeader('set-cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      url.searchParams.delete('token');
+      res.writeHead(303, { location: url.pathname + url.search, 'cache-control': 'no-store', 'content-length': 0 });
+      return res.end();
+    }
     return sendStatic(res, url.pathname);
   }
 
@@ -105,7 +128,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const path = opts.service.blobPath(ref);
     if (!path) return send(res, 404, { error: { code: 'not_found', message: `no screenshot ${ref} (it may have been deleted by the retention setting)` } });
     res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'private, max-age=31536000, immutable' });
-    createReadStream(path).pipe(res);
+    streamFile(path, res);
   }
 
   async function sendStatic(res: ServerResponse, pathname: string) {
@@ -121,20 +144,26 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return send(res, 404, { error: { code: 'not_found', message: `no file ${pathname}` } });
     }
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size, 'cache-control': rel === 'index.html' ? 'no-store' : 'private, max-age=3600' });
-    createReadStream(file).pipe(res);
+    streamFile(file, res);
   }
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const origin = requestOrigin(req, opts.host);
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node hands the socket over without an error listener: a reset while we answer would end the process.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      else socket.destroy();
     };
-    if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
-    if (!origin.ok) return refuse(403, 'Forbidden');
-    if (!tokenOk(tokenOf(req, url))) return refuse(401, 'Unauthorized');
-    sockets.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
+      if (!requestOrigin(req, opts.host).ok) return refuse(403, 'Forbidden');
+      if (!authorized(req, url)) return refuse(401, 'Unauthorized');
+      sockets.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    } catch {
+      refuse(400, 'Bad Request'); // e.g. a request target no URL parser accepts
+    }
   });
 
   function attach(ws: WebSocket) {
@@ -156,6 +185,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       clearInterval(ping);
     });
     ws.on('message', () => undefined); // the socket only carries events down; commands go over HTTP
+    // Invalid or oversize frames: ws is already closing with the code that says why; unheard, the error would crash us.
+    ws.on('error', () => undefined);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -181,7 +212,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 const SECURITY_HEADERS = {
   'content-security-policy': CSP,
   'x-content-type-options': 'nosniff',
-  // The token travels in the page URL: never leak it in a Referer.
+  // The printed link carries the token until the redirect: never leak it in a Referer.
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
 };
@@ -190,6 +221,13 @@ function send(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(text);
+}
+
+/** A file to a response; a file that vanished or a client that left ends the response, not the process. */
+function streamFile(path: string, res: ServerResponse) {
+  pipeline(createReadStream(path), res, (err) => {
+    if (err) res.destroy();
+  });
 }
 
 function cookie(req: IncomingMessage, name: string): string | undefined {

@@ -5,13 +5,15 @@ import { backoffDelay } from './backoff.ts';
 import { CommandError, isCommandFailure, type ConnectionStatus, type Transport } from './types.ts';
 
 export interface BrowserTransportOptions {
-  token: string;
+  /** Absent when the page was opened through serve's redirect: its HttpOnly cookie goes with every request. */
+  token?: string;
   /** location.host and location.protocol of the page. */
   host: string;
   secure: boolean;
 }
 
 export function browserTransport({ token, host, secure }: BrowserTransportOptions): Transport {
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
   const eventListeners = new Set<(e: AppEvent) => void>();
   const statusListeners = new Set<(s: ConnectionStatus) => void>();
   let status: ConnectionStatus = { state: 'connecting' };
@@ -24,7 +26,7 @@ export function browserTransport({ token, host, secure }: BrowserTransportOption
 
   const connect = () => {
     setStatus({ state: 'connecting' });
-    const ws = new WebSocket(`${secure ? 'wss' : 'ws'}://${host}/api/events?token=${encodeURIComponent(token)}`);
+    const ws = new WebSocket(`${secure ? 'wss' : 'ws'}://${host}/api/events${query}`);
     ws.onopen = () => {
       attempt = 0;
       setStatus({ state: 'open' });
@@ -53,7 +55,8 @@ export function browserTransport({ token, host, secure }: BrowserTransportOption
       try {
         res = await fetch(`/api/call/${command}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          headers: token ? { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` } : { 'Content-Type': 'application/json' },
+          credentials: 'same-origin',
           body: JSON.stringify(input ?? {}),
         });
       } catch (err) {
@@ -69,7 +72,7 @@ export function browserTransport({ token, host, secure }: BrowserTransportOption
       eventListeners.add(callback);
       return () => eventListeners.delete(callback);
     },
-    blobUrl: (ref) => `/api/blobs/${encodeURIComponent(ref)}?token=${encodeURIComponent(token)}`,
+    blobUrl: (ref) => `/api/blobs/${encodeURIComponent(ref)}${query}`,
     status: () => status,
     onStatus(callback) {
       statusListeners.add(callback);

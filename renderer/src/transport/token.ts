@@ -1,4 +1,6 @@
-// The access token `deskpilot serve` printed in its URL; kept per tab so a reload without it still works.
+// The access token. `deskpilot serve` swaps the printed link's ?token= for an HttpOnly cookie and redirects,
+// so the page normally never sees it and calls go with the cookie. A URL that still carries one (served
+// some other way) gives it up here: kept for this tab, and taken out of the address bar and history.
 const KEY = 'deskpilot.token';
 
 interface TokenStorage {
@@ -6,7 +8,7 @@ interface TokenStorage {
   setItem(key: string, value: string): void;
 }
 
-/** The token from ?token=, remembered in storage; or the remembered one; or null. */
+/** The token from ?token=, remembered in storage; or the remembered one; or null (the cookie serves). */
 export function readToken(search: string, storage: TokenStorage | undefined): string | null {
   const fromUrl = new URLSearchParams(search).get('token');
   if (fromUrl) {
@@ -22,4 +24,12 @@ export function readToken(search: string, storage: TokenStorage | undefined): st
   } catch {
     return null;
   }
+}
+
+/** The same URL without ?token= (path, other parameters and hash kept), or null when it has none. */
+export function withoutToken(href: string): string | null {
+  const url = new URL(href);
+  if (!url.searchParams.has('token')) return null;
+  url.searchParams.delete('token');
+  return url.pathname + url.search + url.hash;
 }

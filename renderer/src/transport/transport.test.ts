@@ -1,7 +1,7 @@
 // Token handling and reconnect delays of the browser transport.
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff.ts';
-import { readToken } from './token.ts';
+import { readToken, withoutToken } from './token.ts';
 
 function memory(): Storage {
   const m = new Map<string, string>();
@@ -18,6 +18,17 @@ describe('readToken', () => {
   it('is null without a token anywhere', () => {
     expect(readToken('?x=1', memory())).toBeNull();
     expect(readToken('', undefined)).toBeNull();
+  });
+});
+
+describe('withoutToken', () => {
+  it('drops ?token= and keeps the path, other parameters and the hash', () => {
+    expect(withoutToken('http://127.0.0.1:7430/?token=abc#/threads/1')).toBe('/#/threads/1');
+    expect(withoutToken('http://127.0.0.1:7430/?lang=en&token=abc&x=1#/settings')).toBe('/?lang=en&x=1#/settings');
+  });
+  it('is null when the URL has no token, so history is left alone', () => {
+    expect(withoutToken('http://127.0.0.1:7430/#/threads')).toBeNull();
+    expect(withoutToken('http://127.0.0.1:7430/?tokens=1')).toBeNull();
   });
 });
 

@@ -27,7 +27,7 @@ describe('scrubEnvironment', () => {
       PATH: '/usr/bin:/bin', HOME: '/home/u', DISPLAY: ':0', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TMPDIR: '/tmp', XDG_RUNTIME_DIR: '/run/user/1000',
       XDG_CONFIG_HOME: '/home/u/.config', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/1000/bus', XAUTHORITY: '/home/u/.Xauthority',
       TERM: 'xterm-256color', SHELL: '/bin/bash', USER: 'u', NPM_CONFIG_USERCONFIG: '/home/u/.npmrc', HTTPS_PROXY: 'http://proxy:3128',
-      EDITOR: 'vim', KEYBOARD_LAYOUT: 'us', TOKENIZERS_PARALLELISM: 'false',
+      EDITOR: 'vim', KEYBOARD_LAYOUT: 'us', TOKENIZERS_PARALLELISM: 'false', XDG_SESSION_ID: '3',
     };
     const scrubbed = scrubEnvironment({ ...kept, OPENAI_API_KEY: 'x', UNSET: undefined });
     // TOKENIZERS_PARALLELISM holds no token but its name says one: dropping it is the safe mistake.

@@ -44,9 +44,13 @@ const SECRET_VALUES: RegExp[] = [
   /:\/\/[^/\s:@]+:[^/\s@]+@/, // credentials inside a URL (a proxy with a password)
 ];
 
+// What desktop programs need, kept whatever the name rules say (XDG_SESSION_ID is no secret);
+// their values are still checked.
+const KEPT_NAMES = /^(?:PATH|HOME|USER|LOGNAME|SHELL|TERM|DISPLAY|WAYLAND_DISPLAY|XAUTHORITY|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|XDG_\w+|DBUS_SESSION_BUS_ADDRESS)$/;
+
 /** True when a variable (by name or by value) would hand a secret to a tool's process. */
 export function isSecretVariable(name: string, value: string): boolean {
-  return SECRET_NAMES.some((re) => re.test(name)) || SECRET_VALUES.some((re) => re.test(value.trim()));
+  return (!KEPT_NAMES.test(name) && SECRET_NAMES.some((re) => re.test(name))) || SECRET_VALUES.some((re) => re.test(value.trim()));
 }
 
 /** The environment a tool sees: `env` without keys, tokens, passwords or the app's own variables. */

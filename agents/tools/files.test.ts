@@ -128,6 +128,24 @@ describe('write_file', () => {
     expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('do not read');
   });
 
+  it('says in plain words why a write failed', async () => {
+    await expect(write.run({ path: 'notes.txt/inner.txt', content: 'x' }, ctx, never)).rejects.toThrow(
+      new ToolInputError(`cannot create the folder ${join(home, 'notes.txt')}: a file is in the way`),
+    );
+    await expect(write.run({ path: 'docs', content: 'x' }, ctx, never)).rejects.toThrow(/is a folder: give a file path/);
+    await expect(read.run({ path: 'notes.txt/inner.txt' }, ctx, never)).rejects.toThrow('cannot use notes.txt/inner.txt: a part of the path is a file, not a folder');
+    const locked = join(home, 'locked');
+    mkdirSync(locked);
+    writeFileSync(join(locked, 'f.txt'), 'x');
+    chmodSync(locked, 0o500);
+    try {
+      // Root ignores permissions: the check only means something for other users.
+      if (process.getuid?.() !== 0) await expect(write.run({ path: 'locked/f.txt', content: 'y' }, ctx, never)).rejects.toThrow('cannot use locked/f.txt: permission denied');
+    } finally {
+      chmodSync(locked, 0o700);
+    }
+  });
+
   it('is risky outside a sandbox only', () => {
     expect(write.risk({ path: 'notes.txt', content: '' }, ctx)).toEqual([]);
     const own = { ...ctx, sandboxed: false };

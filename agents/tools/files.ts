@@ -15,6 +15,28 @@ const MAX_LIST_ENTRIES = 1000;
 
 const pathField = z.string().min(1).describe('A file path: absolute, relative to the home folder, or starting with ~/.');
 
+// Filesystem failures the model can act on, said in plain words; anything else is thrown as it is.
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  ENAMETOOLONG: 'the name is too long',
+  EEXIST: 'something of that name is in the way',
+};
+
+async function plainFsErrors<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const why = FS_REASONS[(err as NodeJS.ErrnoException).code ?? ''];
+    if (why) throw new ToolInputError(`cannot use ${path}: ${why}`, { cause: err });
+    throw err;
+  }
+}
+
 async function statOrRefuse(real: string, shown: string) {
   const info = await stat(real).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new ToolInputError(`${shown} does not exist`);
@@ -132,7 +154,7 @@ export function createReadFileTool(): Tool<ReadFileInput> {
     input: readInput,
     readOnly: true,
     risk: () => [],
-    run: (input, ctx) => readTextFile(input, ctx),
+    run: (input, ctx) => plainFsErrors(input.path, () => readTextFile(input, ctx)),
   };
 }
 
@@ -150,7 +172,10 @@ export async function writeTextFile(input: WriteFileInput, ctx: ToolContext): Pr
   const before = await lstat(real).catch(() => undefined);
   if (before?.isDirectory()) throw new ToolInputError(`${real} is a folder: give a file path`);
   if (before && !before.isFile()) throw new ToolInputError(`${real} is not a regular file: write_file writes files only`);
-  await mkdir(dirname(real), { recursive: true });
+  await mkdir(dirname(real), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EEXIST' || err.code === 'ENOTDIR') throw new ToolInputError(`cannot create the folder ${dirname(real)}: a file is in the way`, { cause: err });
+    throw err;
+  });
 
   const previous = input.append && before ? await readFile(real) : undefined;
   const data = previous ? Buffer.concat([previous, Buffer.from(input.content)]) : Buffer.from(input.content);
@@ -189,7 +214,7 @@ export function createWriteFileTool(): Tool<WriteFileInput> {
       const abs = absolutePath(input.path, ctx);
       return [existsSync(abs) ? `overwrites ${abs} on your computer` : `writes ${abs} on your computer`];
     },
-    run: (input, ctx) => writeTextFile(input, ctx),
+    run: (input, ctx) => plainFsErrors(input.path, () => writeTextFile(input, ctx)),
   };
 }
 
@@ -238,6 +263,6 @@ export function createListDirTool(): Tool<ListDirInput> {
     input: listInput,
     readOnly: true,
     risk: () => [],
-    run: (input, ctx) => listFolder(input, ctx),
+    run: (input, ctx) => plainFsErrors(input.path ?? ctx.cwd, () => listFolder(input, ctx)),
   };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentAction, ProposedAction } from '../models/planner.ts';
 import type { ApprovalMode } from './events.ts';
-import { assessRisk, needsApproval } from './policy.ts';
+import { assessRisk, needsApproval, PolicySession } from './policy.ts';
 
 const p = (action: AgentAction, extra: Partial<ProposedAction> = {}): ProposedAction => ({ action, ...extra });
 const keys = (k: string | string[]) => p({ type: 'keypress', keys: k });
@@ -162,5 +162,67 @@ describe('needsApproval', () => {
   it('decides from the reasons it is given under risky', () => {
     expect(needsApproval('risky', [], harmless)).toBe(false);
     expect(needsApproval('risky', ['typing into what looks like a password or payment field (PIN)'], harmless)).toBe(true);
+  });
+});
+
+describe('PolicySession', () => {
+  it('judges the line typed since the last Enter, and forgets it after Enter', () => {
+    const s = new PolicySession();
+    expect(s.assess(typed('rm -r'))).toEqual(['typed command deletes files']);
+    s.performed({ type: 'type', text: 'rm -r' });
+    expect(s.assess(typed('f ~\n'))).toEqual(['typed command deletes files']);
+    expect(s.assess(keys('Return'))).toEqual(['typed command deletes files']);
+    s.performed({ type: 'keypress', keys: 'Return' });
+    expect(s.pendingLine).toBe('');
+    expect(s.assess(typed('f ~\n'))).toEqual([]);
+  });
+
+  it('follows what was performed, not what was proposed: an edit replaces the text', () => {
+    const s = new PolicySession();
+    s.performed({ type: 'type', text: 'ls ' });
+    s.performed({ type: 'type', text: 'edited' });
+    expect(s.pendingLine).toBe('ls edited');
+    expect(s.assess(typed(' -la\n'))).toEqual([]);
+  });
+
+  it('asks once for a secret: typing after an approved one is not asked again, a secret made by joining is', () => {
+    const s = new PolicySession();
+    s.performed({ type: 'type', text: '4111.1111.1111.1111' });
+    expect(s.assess(typed(' thanks'))).toEqual([]);
+    const t = new PolicySession();
+    t.performed({ type: 'type', text: '4111 1111 ' });
+    expect(t.assess(typed('1111 1111'))).toEqual(['typed text looks like a card number']);
+  });
+
+  it('judges every rotation of the pieces once the caret may have moved (Home, a click)', () => {
+    const s = new PolicySession();
+    s.performed({ type: 'type', text: 'm -rf ~' });
+    expect(s.assess(typed('r'))).toEqual([]);
+    s.performed({ type: 'keypress', keys: 'Home' });
+    expect(s.assess(typed('r'))).toEqual(['typed command deletes files']);
+  });
+
+  it('drops the last character on Backspace', () => {
+    const s = new PolicySession();
+    s.performed({ type: 'type', text: 'rmx' });
+    s.performed({ type: 'keypress', keys: ['BACKSPACE'] });
+    expect(s.pendingLine).toBe('rm');
+    expect(s.assess(typed(' -rf ~\n'))).toEqual(['typed command deletes files']);
+  });
+
+  it('leaves tool calls to the tool, and keeps working after one', () => {
+    const s = new PolicySession();
+    s.performed({ type: 'type', text: 'rm -r' });
+    expect(s.assess(p({ type: 'tool', name: 'shell', input: { command: 'rm -rf ~' } }))).toEqual([]);
+    s.performed({ type: 'tool', name: 'shell', input: { command: 'ls' } });
+    expect(s.assess(typed('f ~\n'))).toEqual(['typed command deletes files']);
+  });
+
+  it('treats keys held during a click as pressed', () => {
+    const s = new PolicySession();
+    expect(s.assess(p({ type: 'click', x: 1, y: 1, button: 'left', keys: ['alt', 'F4'] }))).toEqual(['LeftAlt+F4 closes the window (held during a click)']);
+    expect(s.assess(p({ type: 'click', x: 1, y: 1, button: 'left', keys: ['shift'] }))).toEqual([]);
+    s.performed({ type: 'type', text: 'kill -9 -1' });
+    expect(s.assess(p({ type: 'click', x: 1, y: 1, button: 'left', keys: ['Return'] }))).toEqual(['presses Return during a click', 'typed command kills every process']);
   });
 });

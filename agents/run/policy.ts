@@ -89,7 +89,15 @@ export class PolicySession {
     if (action.type === 'tool') return [];
     const reasons = assessRisk(proposed, ctx);
     if (this.fragments.length) {
-      if (action.type === 'type') for (const line of this.lines(action.text)) reasons.push(...typedRisks(line));
+      if (action.type === 'type') {
+        // Commands: the line that runs. Secrets: only one the join makes (a card typed in two
+        // halves), not one already typed and judged, so typing after it is not asked again.
+        const known = new Set(this.lines('').flatMap(secretRisks));
+        for (const line of this.lines(action.text)) {
+          reasons.push(...secretRisks(line).filter((why) => !known.has(why)).map((why) => `typed text ${why}`));
+          reasons.push(...assessCommand(line).map((why) => `typed command ${why}`));
+        }
+      }
       if (pressesEnter(action)) for (const line of this.lines('')) reasons.push(...assessCommand(line).map((why) => `typed command ${why}`));
     }
     return [...new Set(reasons)];

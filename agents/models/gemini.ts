@@ -60,6 +60,7 @@ export class GeminiPlanner implements Planner {
         ...(opts.baseURL ? { baseUrl: opts.baseURL } : {}),
         timeout: opts.timeoutMs ?? 120_000,
         retryOptions: { attempts: (opts.maxRetries ?? 2) + 1 },
+        fetch: retryingFetch(opts.maxRetries ?? 2),
       },
     });
   }
@@ -147,6 +148,23 @@ export class GeminiPlanner implements Planner {
     }
     return err instanceof Error ? err : new Error(String(err));
   }
+}
+
+/**
+ * fetch that retries a refused or reset connection: Node reports those as TypeError('fetch failed'), and the
+ * SDK's retry (p-retry 4) only knows the browsers' wording for network errors, so it would give up at once.
+ */
+function retryingFetch(retries: number): typeof fetch {
+  return async (input, init) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(input, init);
+      } catch (err) {
+        if (!(err instanceof TypeError) || init?.signal?.aborted || attempt >= retries) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  };
 }
 
 /** A function response: the outcome of the call's actions (they share its id), the screenshot on the last computer call. */

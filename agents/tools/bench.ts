@@ -1,5 +1,6 @@
 // Tool call overhead for `npm run bench`: how soon a command's first output arrives, and how soon
 // an aborted command is gone with everything it started. Targets: 20 ms median, 200 ms.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ export interface ToolOverhead {
   spawnToFirstByteMs: Spread;
   /** The same with `bash -c` instead of a login shell: what /etc/profile costs. */
   spawnToFirstByteNoLoginMs: Spread;
+  /** A bare `spawn('/bin/echo')` to its first byte: what the machine itself costs, for comparison under load. */
+  spawnBaselineMs: Spread;
   abortToGoneMs: Spread;
 }
 
@@ -57,6 +60,15 @@ export async function benchToolOverhead(opts: { runs?: number } = {}): Promise<T
     };
     const spawnToFirstByteMs = await firstByte(shell);
     const spawnToFirstByteNoLoginMs = await firstByte(createShellTool({ login: false }));
+    const baseline: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await new Promise<void>((resolve) => {
+        const child = spawn('/bin/echo', ['x'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        child.stdout.once('data', () => baseline.push(performance.now() - t0));
+        child.once('close', () => resolve());
+      });
+    }
 
     const gone: number[] = [];
     for (let i = 0; i < Math.max(5, Math.round(runs / 2)); i++) {
@@ -75,7 +87,7 @@ export async function benchToolOverhead(opts: { runs?: number } = {}): Promise<T
       gone.push(performance.now() - t0);
       await call;
     }
-    return { spawnToFirstByteMs, spawnToFirstByteNoLoginMs, abortToGoneMs: spread(gone) };
+    return { spawnToFirstByteMs, spawnToFirstByteNoLoginMs, spawnBaselineMs: spread(baseline), abortToGoneMs: spread(gone) };
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -32,12 +32,17 @@ const TEXT_PATTERNS: [RegExp, string][] = [
   [/\bUPDATE\s+[\w."`[\]]+\s+SET\b(?![^;]*\bWHERE\b)/i, 'changes every row of a table'],
 ];
 // A shell function that calls itself twice through a pipe or in the background: a fork bomb.
-const FORK_BOMB = /([\w:.!@%^-]+)\s*\(\s*\)\s*\{[^}]*?\1\s*\|\s*\1|\bfunction\s+([\w:.-]+)[^{]*\{[^}]*?\2\s*\|\s*\2|\bfork\s*\(\s*\)\s*(?:;|\))?\s*while|while\s*(?:True|1|\(1\))\s*:?\s*os\s*\.\s*fork/;
+// Names start where a name cannot continue and bodies are bounded, so a long line stays linear.
+const FORK_BOMB = /(?<![\w:.!@%^-])([\w:.!@%^-]{1,64})\s*\(\s*\)\s*\{[^}]{0,200}?\1\s*\|\s*\1|\bfunction\s+([\w:.-]{1,64})[^{]{0,20}\{[^}]{0,200}?\2\s*\|\s*\2|\bfork\s*\(\s*\)\s*(?:;|\))?\s*while|while\s*(?:True|1|\(1\))\s*:?\s*os\s*\.\s*fork/;
+
+const MAX_COMMAND = 16 * 1024;
 
 /** Reasons a command line is risky (each a short phrase such as "deletes files"); empty when it is not. */
 export function assessCommand(command: string): string[] {
   const reasons = new Set<string>();
-  judge(command, reasons, 0);
+  // Reading is bounded in time: past the limit the rest is not read, so the text is risky unread.
+  if (command.length > MAX_COMMAND) reasons.add(`is too long to check (${Math.round(command.length / 1024)} KB)`);
+  judge(command.slice(0, MAX_COMMAND), reasons, 0);
   // The specific reason says more than the shape it was found by.
   if (reasons.has('runs a downloaded script') || reasons.has('runs decoded text as commands')) {
     reasons.delete('pipes into a shell');
@@ -63,7 +68,11 @@ function judge(text: string, reasons: Set<string>, depth: number): void {
   for (const sub of [...parsed.substitutions, ...parsed.processSubstitutions]) judge(sub, reasons, depth + 1);
 
   const pipelines = new Map<number, SimpleCommand[]>();
-  for (const cmd of parsed.commands) pipelines.set(cmd.pipeline, [...(pipelines.get(cmd.pipeline) ?? []), cmd]);
+  for (const cmd of parsed.commands) {
+    const list = pipelines.get(cmd.pipeline);
+    if (list) list.push(cmd);
+    else pipelines.set(cmd.pipeline, [cmd]);
+  }
   for (const pipeline of pipelines.values()) {
     let downloaded = false;
     let decoded = false;

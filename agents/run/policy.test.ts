@@ -89,6 +89,10 @@ describe('assessRisk', () => {
     expect(assessRisk(typed(text))).toEqual([]);
   });
 
+  it('flags text longer than the policy reads, rather than judging part of it', () => {
+    expect(assessRisk(typed('echo hello world\n'.repeat(1100)))).toEqual(['typed command is too long to check (18 KB)']);
+  });
+
   it('counts a typed command with a secret once per reason', () => {
     expect(assessRisk(typed('sudo rm -rf / # sk-abcdefghijklmnopqrst'))).toEqual([
       'typed text looks like an API key', 'typed command runs as another user', 'typed command deletes files',

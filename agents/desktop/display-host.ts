@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from './geometry.ts';
+import { loadScaled } from './startup-queue.ts';
 import { displayStatePath, type DisplayInfo, type HostRequest, type HostMessage } from './display-protocol.ts';
 
 const args = new Map<string, string>();
@@ -131,7 +132,7 @@ async function start(): Promise<DisplayInfo> {
     }
     const r = spawnSync('xprop', ['-display', display, '-root', '_NET_SUPPORTING_WM_CHECK'], { encoding: 'utf8' });
     return /window id/.test(r.stdout ?? '');
-  }, 10_000).catch((err: Error) => {
+  }, loadScaled(10_000).ms).catch((err: Error) => {
     const log = readFileSync(join(dir, 'openbox.log'), 'utf8').trim();
     throw new Error(`${err.message}${log ? ` (openbox said: ${log.slice(-500)})` : ''}`);
   });

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { forkTs } from '../node-child.ts';
+import { inStartupTurn, loadScaled } from './startup-queue.ts';
 import type { Size } from './geometry.ts';
 import { displayStatePath, type DisplayInfo, type HostMessage, type HostRequest } from './display-protocol.ts';
 
@@ -16,6 +17,7 @@ export interface StartDisplayOptions {
   size?: Size;
   /** Keep running after this process exits (the CLI's `display start`). */
   persist?: boolean;
+  /** Counted from this start-up's turn (agents/desktop/startup-queue.ts). */
   timeoutMs?: number;
 }
 
@@ -105,8 +107,12 @@ export class VirtualDisplay {
   }
 }
 
-/** Starts a virtual desktop and resolves once its window manager is up. */
+/** Starts a virtual desktop and resolves once its window manager is up; waits its turn under load. */
 export function startDisplay(opts: StartDisplayOptions = {}): Promise<VirtualDisplay> {
+  return inStartupTurn(() => spawnDisplay(opts));
+}
+
+function spawnDisplay(opts: StartDisplayOptions): Promise<VirtualDisplay> {
   const size = opts.size ?? { width: 1280, height: 800 };
   const host = forkTs(hostPath, ['--size', `${size.width}x${size.height}`, '--persist', String(!!opts.persist)], {
     detached: !!opts.persist,
@@ -114,11 +120,12 @@ export function startDisplay(opts: StartDisplayOptions = {}): Promise<VirtualDis
   });
   let stderr = '';
   host.stderr!.on('data', (d) => (stderr += d));
+  const limit = loadScaled(opts.timeoutMs ?? 20_000);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       host.kill('SIGTERM');
-      reject(new Error(`virtual display did not start within ${opts.timeoutMs ?? 20_000} ms`));
-    }, opts.timeoutMs ?? 20_000);
+      reject(new Error(`virtual display did not start within ${limit.ms} ms${limit.why}`));
+    }, limit.ms);
     host.on('message', function onMessage(raw) {
       const msg = raw as HostMessage;
       if (msg.type === 'ready') {

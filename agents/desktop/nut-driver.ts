@@ -8,6 +8,7 @@ import { DisplayLostError, DriverClosedError, type CaptureOptions, type DesktopD
 import type { Size } from './geometry.ts';
 import type { WorkerRequest, WorkerResponse } from './nut-protocol.ts';
 import { OutOfBoundsError } from './geometry.ts';
+import { inStartupTurn, loadScaled } from './startup-queue.ts';
 
 const workerPath = fileURLToPath(new URL('./nut-worker.ts', import.meta.url));
 
@@ -25,6 +26,7 @@ export interface NutDriverOptions {
   display: string;
   /** Extra environment for the worker (a sandbox display's HOME etc.). */
   env?: Record<string, string>;
+  /** Counted from this start-up's turn (agents/desktop/startup-queue.ts). */
   startTimeoutMs?: number;
 }
 
@@ -43,18 +45,24 @@ export class NutDriver implements DesktopDriver {
     worker.stderr?.on('data', (d) => (this.stderr = (this.stderr + d).slice(-2000)));
   }
 
-  static async start(opts: NutDriverOptions): Promise<NutDriver> {
+  /** Starts the worker when a start-up slot is free, so many at once all start instead of all timing out. */
+  static start(opts: NutDriverOptions): Promise<NutDriver> {
+    return inStartupTurn(() => NutDriver.spawn(opts), true);
+  }
+
+  private static async spawn(opts: NutDriverOptions): Promise<NutDriver> {
     const worker = forkTs(workerPath, [], {
       env: { ...process.env, ...opts.env, DISPLAY: opts.display },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
     worker.stderr?.on('data', (d) => (stderr += d));
+    const limit = loadScaled(opts.startTimeoutMs ?? 15_000);
     const screen = await new Promise<Size>((resolve, reject) => {
       const timer = setTimeout(() => {
         worker.kill('SIGKILL');
-        reject(new DisplayLostError(`the input worker for ${opts.display} did not start within ${opts.startTimeoutMs ?? 15_000} ms`));
-      }, opts.startTimeoutMs ?? 15_000);
+        reject(new DisplayLostError(`the input worker for ${opts.display} did not start within ${limit.ms} ms${limit.why}`));
+      }, limit.ms);
       worker.once('message', (raw) => {
         clearTimeout(timer);
         const msg = raw as WorkerResponse;

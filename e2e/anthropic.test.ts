@@ -11,6 +11,7 @@ import { NutDriver } from '../agents/desktop/nut-driver.ts';
 import { AnthropicPlanner, type AnthropicOptions } from '../agents/models/anthropic.ts';
 import { ModelError } from '../agents/models/planner.ts';
 import type { PlannerContext } from '../agents/models/planner.ts';
+import { checkEndpoint } from '../agents/models/endpoint-check.ts';
 import { AgentRun } from '../agents/run/agent-run.ts';
 import type { ApprovalDecision, RunOptions } from '../agents/run/events.ts';
 import { Store } from '../agents/store/store.ts';
@@ -38,7 +39,7 @@ describe('AnthropicPlanner over HTTP', () => {
   let shotA = '';
   let shotB = '';
   beforeAll(async () => {
-    mock = await startMockAnthropic({ apiKey: KEY });
+    mock = await startMockAnthropic({ apiKey: KEY, models: ['claude-sonnet-4-6'] });
     [shotA, shotB] = await Promise.all([png(1280, 800, '#336699'), png(1280, 800, '#996633')]);
   });
   afterAll(() => mock.close());
@@ -156,6 +157,20 @@ describe('AnthropicPlanner over HTTP', () => {
     const last = mock.requests.at(-1)!.body as Body;
     expect(last.messages).toHaveLength(1);
     expect(JSON.stringify(last.messages[0])).toContain('Your previous reply could not be used.');
+  });
+
+  it('models test: every step passes, a wrong key and an unknown model are named', async () => {
+    mock.setTrajectory([{ text: 'OK' }, { actions: [{ action: 'screenshot' }] }]);
+    const check = (over: { apiKey?: string; model?: string }) => checkEndpoint({ baseURL: mock.url, apiKey: KEY, model: 'claude-sonnet-4-6', adapter: 'anthropic', timeoutMs: 5_000, ...over });
+    const ok = await check({});
+    expect(ok.map((r) => [r.check, r.status])).toEqual([['reachable', 'ok'], ['key accepted', 'ok'], ['model present', 'ok'], ['vision accepted', 'ok'], ['tools accepted', 'ok']]);
+    expect(ok.at(-1)!.detail).toContain('computer_20251124');
+    expect((mock.requests.at(-1)!.body as Body).tools[0]).toMatchObject({ type: 'computer_20251124' });
+    const key = await check({ apiKey: 'wrong' });
+    expect(key.map((r) => r.status)).toEqual(['ok', 'failed', 'skipped', 'skipped', 'skipped']);
+    expect(key[1]!.detail).toMatch(/401/);
+    const model = await check({ model: 'claude-nope' });
+    expect(model.map((r) => r.status)).toEqual(['ok', 'ok', 'failed', 'skipped', 'skipped']);
   });
 
   it('settles within 500 ms of an abort, mid-request or mid-backoff', async () => {

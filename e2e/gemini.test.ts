@@ -12,6 +12,7 @@ import { NutDriver } from '../agents/desktop/nut-driver.ts';
 import { GeminiPlanner, type GeminiOptions } from '../agents/models/gemini.ts';
 import { ModelError } from '../agents/models/planner.ts';
 import type { PlannerContext } from '../agents/models/planner.ts';
+import { checkEndpoint } from '../agents/models/endpoint-check.ts';
 import { AgentRun } from '../agents/run/agent-run.ts';
 import type { ApprovalDecision, RunOptions } from '../agents/run/events.ts';
 import { Store } from '../agents/store/store.ts';
@@ -39,7 +40,7 @@ describe('GeminiPlanner over HTTP', () => {
   let shotA = '';
   let shotB = '';
   beforeAll(async () => {
-    mock = await startMockGemini({ apiKey: KEY });
+    mock = await startMockGemini({ apiKey: KEY, models: ['gemini-3.5-flash'] });
     [shotA, shotB] = await Promise.all([png(1280, 800, '#336699'), png(1280, 800, '#996633')]);
   });
   afterAll(() => mock.close());
@@ -161,6 +162,19 @@ describe('GeminiPlanner over HTTP', () => {
     const err = await modelError(planner({ timeoutMs: 300, maxRetries: 1 }).next(ctx(), signal()));
     expect(err.kind).toBe('timeout');
   }, 30_000);
+
+  it('models test: every step passes, a wrong key and an unknown model are named', async () => {
+    mock.setTrajectory([{ text: 'OK' }, { calls: [{ name: 'take_screenshot' }] }]);
+    const check = (over: { apiKey?: string; model?: string }) => checkEndpoint({ baseURL: mock.url, apiKey: KEY, model: 'gemini-3.5-flash', adapter: 'gemini', timeoutMs: 5_000, ...over });
+    const ok = await check({});
+    expect(ok.map((r) => [r.check, r.status])).toEqual([['reachable', 'ok'], ['key accepted', 'ok'], ['model present', 'ok'], ['vision accepted', 'ok'], ['tools accepted', 'ok']]);
+    expect((mock.requests.at(-1)!.body as Body).tools[0]).toEqual({ computerUse: { environment: 'ENVIRONMENT_DESKTOP', excludedPredefinedFunctions: ['key_down', 'key_up'] } });
+    const key = await check({ apiKey: 'wrong' });
+    expect(key.map((r) => r.status)).toEqual(['ok', 'failed', 'skipped', 'skipped', 'skipped']);
+    expect(key[1]!.detail).toMatch(/API key not valid/);
+    const model = await check({ model: 'gemini-nope' });
+    expect(model.map((r) => r.status)).toEqual(['ok', 'ok', 'failed', 'skipped', 'skipped']);
+  });
 
   it('settles within 500 ms of an abort, mid-request or mid-backoff', async () => {
     mock.setTrajectory([{ calls: [{ name: 'take_screenshot' }] }]);

@@ -3,6 +3,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import sharp from 'sharp';
 import type { AdapterName } from './providers.ts';
+import { checkAnthropic, checkGemini } from './endpoint-check-native.ts';
 
 export interface EndpointCheckInput {
   baseURL: string;
@@ -19,7 +20,7 @@ export interface CheckResult {
 }
 
 // A 32x32 image with a red square: big enough for any server's minimum image size.
-async function probeImage(): Promise<string> {
+export async function probeImage(): Promise<string> {
   const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#ffffff' } })
     .composite([{ input: await sharp({ create: { width: 16, height: 16, channels: 3, background: '#ff0000' } }).png().toBuffer(), left: 8, top: 8 }])
     .png()
@@ -38,6 +39,9 @@ function explain(err: unknown): { status?: number; text: string } {
 }
 
 export async function checkEndpoint(input: EndpointCheckInput): Promise<CheckResult[]> {
+  // Claude and Gemini are checked through their own SDKs and endpoints.
+  if (input.adapter === 'anthropic') return checkAnthropic(input, await probeImage());
+  if (input.adapter === 'gemini') return checkGemini(input, await probeImage());
   const client = new OpenAI({ baseURL: input.baseURL, apiKey: input.apiKey, timeout: input.timeoutMs ?? 30_000, maxRetries: 0 });
   const results: CheckResult[] = [];
   const skipRest = (from: CheckResult['check'][], why: string) => {

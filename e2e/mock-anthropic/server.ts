@@ -43,7 +43,7 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   res.end(JSON.stringify({ type: 'error', error: { type, message } }));
 }
 
-export async function startMockAnthropic(opts: { apiKey?: string } = {}): Promise<MockAnthropic> {
+export async function startMockAnthropic(opts: { apiKey?: string; /** Served by GET /v1/models/{id}. */ models?: string[] } = {}): Promise<MockAnthropic> {
   let turns: ClaudeMockTurn[] = [];
   let next = 0;
   let latencyMs = 0;
@@ -65,9 +65,17 @@ export async function startMockAnthropic(opts: { apiKey?: string } = {}): Promis
       sendError(res, status, type, message);
     };
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/messages') return fail(404, 'not_found_error', `Not found: ${req.method} ${req.url}`);
     // The SDK sends the key as x-api-key or (1.x) as a Bearer token: the API takes both.
     if (opts.apiKey && req.headers['x-api-key'] !== opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`) return fail(401, 'authentication_error', 'invalid x-api-key');
+    const model = /^\/v1\/models\/([^/?]+)$/.exec(req.url?.split('?')[0] ?? '');
+    if (req.method === 'GET' && model) {
+      if (!opts.models?.includes(model[1]!)) return fail(404, 'not_found_error', `model: ${model[1]}`);
+      record.reply = 'model';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'model', id: model[1], display_name: model[1], created_at: '2026-01-01T00:00:00Z' }));
+      return;
+    }
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/messages') return fail(404, 'not_found_error', `Not found: ${req.method} ${req.url}`);
     if (!isObject(body) || !Array.isArray(body.messages)) return fail(400, 'invalid_request_error', 'messages: Field required');
     const fault = faults.shift();
     if (fault) {

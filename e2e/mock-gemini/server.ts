@@ -47,7 +47,7 @@ function sendError(res: ServerResponse, status: number, statusText: string, mess
   res.end(JSON.stringify({ error: { code: status, message, status: statusText } }));
 }
 
-export async function startMockGemini(opts: { apiKey?: string } = {}): Promise<MockGemini> {
+export async function startMockGemini(opts: { apiKey?: string; /** Served by GET /v1beta/models/{model}. */ models?: string[] } = {}): Promise<MockGemini> {
   let turns: GeminiMockTurn[] = [];
   let next = 0;
   const faults: MockFault[] = [];
@@ -67,9 +67,17 @@ export async function startMockGemini(opts: { apiKey?: string } = {}): Promise<M
       record.reply = `error ${status}`;
       sendError(res, status, statusText, message);
     };
+    if (opts.apiKey && req.headers['x-goog-api-key'] !== opts.apiKey) return fail(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.');
+    const info = /^\/v1beta\/models\/([^/:]+)$/.exec(req.url?.split('?')[0] ?? '');
+    if (req.method === 'GET' && info) {
+      if (!opts.models?.includes(info[1]!)) return fail(404, 'NOT_FOUND', `models/${info[1]} is not found for API version v1beta`);
+      record.reply = 'model';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ name: `models/${info[1]}`, displayName: info[1], supportedGenerationMethods: ['generateContent'] }));
+      return;
+    }
     const m = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(req.url?.split('?')[0] ?? '');
     if (req.method !== 'POST' || !m) return fail(404, 'NOT_FOUND', `Not found: ${req.method} ${req.url}`);
-    if (opts.apiKey && req.headers['x-goog-api-key'] !== opts.apiKey) return fail(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.');
     if (!isObject(body) || !Array.isArray(body.contents)) return fail(400, 'INVALID_ARGUMENT', '* GenerateContentRequest.contents: contents is not specified');
     const fault = faults.shift();
     if (fault) {

@@ -114,7 +114,7 @@ function assertSize(s: Size): void {
  */
 export function imageToRelative(p: Point, image: Size, range = 1000): Point {
   const one = (v: number, size: number) => {
-    const r = Math.ceil((v * range) / size - 1e-9);
+    const r = Math.max(0, Math.ceil((v * range) / size - 1e-9));
     return Math.min(range - 1, r < ((v + 1) * range) / size ? r : Math.round(((v + 0.5) * range) / size));
   };
   return { x: one(p.x, image.width), y: one(p.y, image.height) };

@@ -3,12 +3,14 @@
 // shell would read it (quotes and escapes undone, split into simple commands, substitutions opened),
 // then judged by shape where a shape exists (anything piped into a shell or interpreter, any
 // command or process substitution, a computed command name) and by name for destructive commands.
+import { parseKeys } from '../desktop/keys.ts';
+import { comboRisks } from './key-risk.ts';
 import { parseShell, type SimpleCommand } from './shell-parse.ts';
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'fish', 'csh', 'tcsh', 'ash', 'yash', 'busybox', 'rbash']);
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'fish', 'csh', 'tcsh', 'ash', 'yash', 'rbash']);
 const INTERPRETER = /^(?:python[\d.]*|pypy[\d.]*|perl[\d.]*|ruby[\d.]*|irb|node(?:js)?|deno|bun|php[\d.]*|lua[\d.]*|luajit|tclsh[\d.]*|wish|rscript|osascript|pwsh|powershell|jshell|groovy|scala|julia|awk|gawk|mawk|nawk|expect)$/i;
 // Commands that run the rest of their words as another command.
-const WRAPPERS = new Set(['nohup', 'time', 'nice', 'ionice', 'exec', 'command', 'builtin', 'env', 'timeout', 'xargs', 'watch', 'stdbuf', 'setsid', 'chroot', 'strace', 'ltrace', 'unbuffer', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'nocorrect', 'noglob', 'flock', 'parallel', 'chrt', 'taskset', 'catchsegv', 'firejail']);
+const WRAPPERS = new Set(['nohup', 'time', 'nice', 'ionice', 'exec', 'command', 'builtin', 'env', 'timeout', 'xargs', 'watch', 'stdbuf', 'setsid', 'chroot', 'strace', 'ltrace', 'unbuffer', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'nocorrect', 'noglob', 'flock', 'parallel', 'chrt', 'taskset', 'catchsegv', 'firejail', 'busybox']);
 const AS_ROOT = new Set(['sudo', 'doas', 'su', 'pkexec', 'run0', 'gksu', 'gksudo', 'kdesu', 'sudoedit']);
 // Options of wrappers that take a value, so the value is not taken for the command.
 const VALUE_OPTIONS = /^-(?:[ugpChUrtDRgn]|-user|-group|-prompt|-close-from|-host|-chdir|-role|-type|-signal|-kill-after|-adjustment|-classdata|-class|-interval|-max-args|-replace|-max-procs|-delimiter|-arg-file|I|L|P|n|s|d|k|a|E|c|S)$/;
@@ -28,7 +30,8 @@ const TEXT_PATTERNS: [RegExp, string][] = [
   [/\b(?:shutil\s*\.\s*)?rmtree\s*\(|\bos\s*\.\s*(?:remove|unlink|rmdir|removedirs)\s*\(|\.unlink\s*\(|\bfs\s*\.\s*(?:rm|rmdir|unlink)(?:Sync)?\s*\(|\b(?:rm|rmdir|unlink)Sync\s*\(|\brimraf\b|FileUtils\s*\.\s*rm(?:_rf|_r|_f)?\b|\bunlink\s+["']|\bFile\s*\.\s*delete\b/, 'deletes files from code'],
   [/\bos\s*\.\s*(?:system|popen|exec[lv]p?e?|spawn\w*)\s*\(|\bsubprocess\s*\.|\bpty\s*\.\s*spawn|\bchild_process\b|\b(?:execSync|spawnSync|execFileSync)\s*\(|__import__\s*\(\s*["']os|\bRuntime\s*\.\s*getRuntime|\bsystem\s*\(\s*["'`]|\bexec\s*\(\s*["'`](?:rm|sh|bash|curl|wget)\b/, 'runs shell commands from code'],
   [/\b(?:DROP|TRUNCATE)\s+(?:TABLE|DATABASE|SCHEMA|INDEX|VIEW|USER|ROLE)\b|\bTRUNCATE\s+[\w."`[\]]+\s*;|\bALTER\s+TABLE\s+\S+\s+DROP\b/i, 'destroys data'],
-  [/\bDELETE\s+FROM\s+[\w."`[\]]+/i, 'deletes rows'],
+  // SQL's shape (a table name, then the end, a ; or a clause), so "delete from the list" in prose is not it.
+  [/\bDELETE\s+FROM\s+[\w."`[\]]+\s*(?:;|$|\b(?:WHERE|USING|RETURNING|LIMIT)\b)/i, 'deletes rows'],
   [/\bUPDATE\s+[\w."`[\]]+\s+SET\b(?![^;]*\bWHERE\b)/i, 'changes every row of a table'],
 ];
 // A shell function that calls itself twice through a pipe or in the background: a fork bomb.
@@ -95,6 +98,10 @@ interface Invoked {
 
 /** Judges one simple command (unwrapping sudo, env, xargs...) and says which programs it starts. */
 function judgeCommand(cmd: SimpleCommand, reasons: Set<string>, depth: number, processWords: Set<string>, processScripts: string[]): Invoked[] {
+  if (depth > 6) {
+    reasons.add('nests commands too deeply to check');
+    return [];
+  }
   for (const r of cmd.redirects) judgeRedirect(r.op, r.target, reasons);
   let words = cmd.words;
   let dynamic = cmd.dynamic;
@@ -123,7 +130,11 @@ function judgeCommand(cmd: SimpleCommand, reasons: Set<string>, depth: number, p
     }
     if (WRAPPERS.has(name) || AS_ROOT.has(name)) {
       if (name === 'xargs' || name === 'parallel') viaXargs = true;
-      const skip = wrapperArgs(name, args);
+      const skip = wrapperArgs(name, args, true);
+      // Whether an option takes a value differs by program (xargs -r does not, sudo -r does):
+      // when it matters, the reading where it takes none is judged too.
+      const loose = wrapperArgs(name, args, false);
+      if (loose !== skip) invoked.push(...judgeCommand({ ...cmd, words: args.slice(loose), dynamic: dynamic.slice(1 + loose), redirects: [] }, reasons, depth + 1, processWords, processScripts));
       words = args.slice(skip);
       dynamic = dynamic.slice(1 + skip);
       continue;
@@ -132,16 +143,18 @@ function judgeCommand(cmd: SimpleCommand, reasons: Set<string>, depth: number, p
     invoked.push(...judgeProgram(name, args, cmd.redirects, pipedIn, viaXargs, reasons, depth, processWords, processScripts));
     return invoked;
   }
+  // More wrappers than any honest command: what they wrap was not read.
+  if (words.length) reasons.add('nests commands too deeply to check');
   return invoked;
 }
 
-function wrapperArgs(name: string, args: string[]): number {
+function wrapperArgs(name: string, args: string[], values: boolean): number {
   let i = 0;
   while (i < args.length) {
     const a = args[i]!;
     if (a === '--') return i + 1;
     if (/^[A-Za-z_]\w*=/.test(a) && (name === 'env' || name === 'sudo')) i++;
-    else if (a.startsWith('-') && a.length > 1) i += VALUE_OPTIONS.test(a) && !a.includes('=') ? 2 : 1;
+    else if (a.startsWith('-') && a.length > 1) i += values && name !== 'command' && VALUE_OPTIONS.test(a) && !a.includes('=') ? 2 : 1;
     else if ((name === 'timeout' || name === 'nice' || name === 'watch' || name === 'chrt' || name === 'taskset') && /^[\d.]+[smhd]?$|^0x[\da-f]+$/i.test(a)) i++;
     else if ((name === 'chroot' || name === 'flock') && i === 0) i++;
     else if (name === 'su' || name === 'busybox') return name === 'busybox' ? i : args.length;
@@ -162,7 +175,9 @@ function judgeProgram(name: string, args: string[], redirects: SimpleCommand['re
   if (SHELLS.has(lower) || INTERPRETER.test(lower) || lower === 'eval' || lower === 'source' || lower === '.') {
     const shell = SHELLS.has(lower) || lower === 'eval' || lower === 'source' || lower === '.';
     const codeFlag = args.findIndex((a) => /^-[A-Za-z]*[ce]$|^--(?:eval|command|exec)$|^-r$/.test(a));
-    const code = lower === 'eval' ? args.join(' ') : codeFlag >= 0 ? args[codeFlag + 1] : undefined;
+    // awk's program is its first word unless it comes from a file (-f).
+    const awk = /^[gmn]?awk$/.test(lower) && !has('-f') ? positional[0] : undefined;
+    const code = lower === 'eval' ? args.join(' ') : codeFlag >= 0 ? args[codeFlag + 1] : awk;
     if (code !== undefined) {
       if (shell) judge(code, reasons, depth + 1);
       else judgeCode(code, reasons, depth);
@@ -305,6 +320,7 @@ function judgeProgram(name: string, args: string[], redirects: SimpleCommand['re
       if (lower === 'sed' && !shortFlag(/i/) && !args.some((a) => a.startsWith('--in-place'))) break;
       if (positional.slice(lower === 'tee' || lower === 'sed' ? 0 : -1).some((a) => PROTECTED_FILE.test(expandHome(a)))) reasons.add('changes a startup or system file');
       if (lower === 'mv' && positional.slice(0, -1).some(broad)) reasons.add('moves away the home or a system folder');
+      if (lower === 'mv' && positional.slice(0, -1).some((a) => PROTECTED_FILE.test(expandHome(a)))) reasons.add('changes a startup or system file');
       break;
     case 'nc':
     case 'ncat':
@@ -316,6 +332,14 @@ function judgeProgram(name: string, args: string[], redirects: SimpleCommand['re
       break;
     case 'alias':
       for (const a of args) if (a.includes('=')) judge(a.slice(a.indexOf('=') + 1), reasons, depth + 1);
+      break;
+    case 'xdotool':
+      // Keys and window commands sent from a terminal are judged as if pressed.
+      if (positional.some((a) => /^window(?:close|kill|quit)$/.test(a))) reasons.add('closes a window');
+      if (positional[0] === 'key' || positional[0] === 'keydown') for (const combo of positional.slice(1)) for (const why of keyRisks(combo)) reasons.add(`sends ${why}`);
+      break;
+    case 'wmctrl':
+      if (shortFlag(/c/) || has('-k')) reasons.add('closes a window');
       break;
     case 'history':
       if (shortFlag(/c/)) reasons.add('erases the shell history');
@@ -374,4 +398,12 @@ function judgeRedirect(op: string, target: string, reasons: Set<string>): void {
 
 function expandHome(p: string): string {
   return p.replace(/^\u0000\{?HOME\}?/, '~');
+}
+
+function keyRisks(keys: string): string[] {
+  try {
+    return parseKeys(keys).flatMap(comboRisks);
+  } catch {
+    return []; // not a key name xdotool would take either
+  }
 }

@@ -7,6 +7,9 @@ import type { Store } from '../store/store.ts';
 import { toolContextFor } from '../tools/environment.ts';
 import { resolveTools } from '../tools/registry.ts';
 import type { Tool } from '../tools/tool.ts';
+import type { SkillCatalog } from '../skills/discovery.ts';
+import { prepareRunSkills, type RunSkills } from '../skills/run-skills.ts';
+import { LOAD_SKILL } from '../skills/session.ts';
 import { AgentRun } from './agent-run.ts';
 import type { RunOptions } from './events.ts';
 import { RunTools } from './run-tools.ts';
@@ -35,6 +38,8 @@ export interface RunSpec {
   options?: Partial<RunOptions> | undefined;
   tools?: ToolChoice | undefined;
   toolSettings?: ToolSettings | undefined;
+  /** Skills on offer: listed in the instructions, loaded with load_skill or by `$name` in the task; none when absent. */
+  skills?: { catalog: SkillCatalog; /** The model's context in tokens: the listing gets about 2% of it (8,000 characters when unknown). */ contextTokens?: number } | undefined;
   /** The environment tools on the user's own screen start from (scrubbed); this process's by default. */
   env?: Record<string, string | undefined> | undefined;
 }
@@ -61,20 +66,28 @@ export async function startRun(target: RunTarget, spec: RunSpec, opts: OpenTarge
 
 /** Starts a run on a target that is already open (the tasks runner sets it up first); the caller closes it. */
 export function launchRun(opened: OpenedTarget, spec: RunSpec): AgentRun {
-  const tools = runTools(opened, spec);
+  const skills = spec.skills && prepareRunSkills(spec.skills.catalog, { task: spec.task, contextTokens: spec.skills.contextTokens, record: (runId, e) => spec.store.append(runId, e) });
+  const tools = runTools(opened, spec, skills);
+  // Skills are listed only to a model that can load them; `$name` ones are given whole either way.
+  const skillSetup = skills?.start(tools?.names.includes(LOAD_SKILL) ?? false);
   return AgentRun.start({ store: spec.store, driver: opened.driver, planner: spec.planner, ...(tools ? { tools } : {}) }, {
     task: spec.task, provider: spec.provider, model: spec.model, threadId: spec.threadId, options: spec.options,
+    instructions: skillSetup?.instructions, startEvents: skillSetup?.events,
   });
 }
 
 /** The tools of a run and the context they work in: the sandbox's own environment, or the user's scrubbed. */
-function runTools(opened: OpenedTarget, spec: RunSpec): RunTools | undefined {
+function runTools(opened: OpenedTarget, spec: RunSpec, skills?: RunSkills): RunTools | undefined {
   const choice = spec.tools ?? 'default';
   const settings = spec.toolSettings ?? {};
   if (choice === 'none') return undefined;
   // Least privilege: on the user's own screen tools are off unless asked for.
-  if (choice === 'default' && !opened.sandboxed && !settings.onOwnScreen) return undefined;
-  const tools = [...resolveTools(choice === 'default' ? undefined : choice.names), ...(settings.extra ?? [])];
+  const toolsOn = !(choice === 'default' && !opened.sandboxed && !settings.onOwnScreen);
+  // Skills' loaders only read skill folders: offered wherever the model can call tools.
+  const skillTools = skills && spec.planner.supportsTools !== false ? skills.tools : [];
+  const own = toolsOn ? [...resolveTools(choice === 'default' ? undefined : choice.names), ...(settings.extra ?? [])] : [];
+  // While a loaded skill declares allowed-tools, calls of other tools are refused (see skills/session.ts).
+  const tools = skills ? skills.guard([...own, ...skillTools]) : own;
   if (tools.length === 0) return undefined;
   const { runId: _r, onOutput: _o, ...context } = toolContextFor({
     runId: '', sandbox: opened.env ? { env: opened.env } : undefined, extraRoots: settings.extraRoots, maxTimeoutMs: settings.maxTimeoutMs, baseEnv: spec.env,

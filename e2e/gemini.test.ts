@@ -156,7 +156,7 @@ describe('GeminiPlanner over HTTP', () => {
     expect((await modelError(p.next(ctx(), signal()))).message).toMatch(/unknown function "teleport"/);
     expect((await modelError(p.next(ctx(), signal()))).message).toMatch(/x must be a number on the 0-999 grid, got "120"/);
     const step = await p.next(ctx({ correction: 'Your previous reply could not be used.' }), signal());
-    expect(step.actions[0]!.action).toEqual({ type: 'click', x: 1, y: 0, button: 'left' });
+    expect(step.actions[0]!.action).toEqual({ type: 'click', x: 1, y: 1, button: 'left' });
     expect((mock.requests.at(-1)!.body as Body).contents).toHaveLength(1);
     mock.injectFaults([{ kind: 'hang' }, { kind: 'hang' }]);
     const err = await modelError(planner({ timeoutMs: 300, maxRetries: 1 }).next(ctx(), signal()));

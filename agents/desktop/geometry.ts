@@ -124,3 +124,22 @@ export function imageToRelative(p: Point, image: Size, range = 1000): Point {
 export function fitsImageBudget(image: Size, budget: { maxLongEdge: number; maxPixels: number }): boolean {
   return Math.max(image.width, image.height) <= budget.maxLongEdge && image.width * image.height <= budget.maxPixels;
 }
+
+/**
+ * A point on a normalised [0, grid) grid of the image (Gemini's 0-999) -> the image pixel nearest the
+ * centre of that grid cell. Values off the grid are an error, never clamped. Rounding to the cell centre
+ * (not flooring to its left edge) keeps a downscaled screen's click within a pixel (1920 wide: 1 px, not 3).
+ */
+export function gridToImage(p: { x: number; y: number }, image: Size, grid = 1000): Point {
+  if (![p.x, p.y].every((v) => Number.isFinite(v) && v >= 0 && v <= grid - 1)) {
+    throw new OutOfBoundsError(`grid point (${p.x}, ${p.y}) is outside 0..${grid - 1}`);
+  }
+  const one = (v: number, size: number) => Math.min(size - 1, Math.max(0, Math.round(((v + 0.5) * size) / grid - 0.5)));
+  return { x: one(p.x, image.width), y: one(p.y, image.height) };
+}
+
+/** The inverse, for mocks and round-trip checks: the grid cell holding an image pixel's centre. */
+export function imageToGrid(p: Point, image: Size, grid = 1000): Point {
+  const one = (v: number, size: number) => Math.min(grid - 1, Math.floor(((v + 0.5) * grid) / size));
+  return { x: one(p.x, image.width), y: one(p.y, image.height) };
+}

@@ -6,7 +6,7 @@ import { PARSERS } from './corpus/index.ts';
 import { AnthropicPlanner } from './anthropic.ts';
 import { GeminiPlanner } from './gemini.ts';
 import { GRID } from './gemini-actions.ts';
-import { imageToRelative, imageToScreen, relativeToImage, scalingFor, screenToImage } from '../desktop/geometry.ts';
+import { gridToImage, imageToGrid, imageToScreen, scalingFor, screenToImage } from '../desktop/geometry.ts';
 import type { Size } from '../desktop/geometry.ts';
 
 export interface Row { name: string; value: string }
@@ -34,7 +34,7 @@ export function roundTrip(screen: Size, image: Size, grid?: number): number {
   for (let y = 0; y < screen.height; y++) {
     for (let x = 0; x < screen.width; x++) {
       const seen = screenToImage({ x, y }, s);
-      const named = grid ? relativeToImage(imageToRelative(seen, image, grid), image, grid) : seen;
+      const named = grid ? gridToImage(imageToGrid(seen, image, grid), image, grid) : seen;
       const landed = imageToScreen(named, s);
       worst = Math.max(worst, Math.abs(landed.x - x), Math.abs(landed.y - y));
     }

@@ -4,7 +4,7 @@
 // (click_at, type_text_at, key_combination, scroll_at...). Where Google's docs and its reference client
 // name arguments differently (x/start_x, magnitude/magnitude_in_pixels), both are accepted.
 import { z } from 'zod';
-import { relativeToImage } from '../desktop/geometry.ts';
+import { gridToImage } from '../desktop/geometry.ts';
 import type { Size } from '../desktop/geometry.ts';
 import { parseKeys } from '../desktop/keys.ts';
 import { agentActionSchema, ModelError } from './planner.ts';
@@ -143,7 +143,7 @@ function gridPoint(name: string, args: Args, xKeys: string[], yKeys: string[], i
     if (typeof c.v !== 'number' || !Number.isFinite(c.v)) throw malformed(`${name}: ${c.key} must be a number on the 0-999 grid, got ${describe(c.v)}`, args);
     if (c.v < 0 || c.v > GRID - 1) throw malformed(`${name}: ${c.key}=${c.v} is off the 0-999 grid`, args);
   }
-  return relativeToImage({ x: x.v as number, y: y.v as number }, image, GRID);
+  return gridToImage({ x: x.v as number, y: y.v as number }, image, GRID);
 }
 
 function flag(name: string, args: Args, key: string, fallback: boolean): boolean {

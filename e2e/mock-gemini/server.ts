@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { imageToRelative } from '../../agents/desktop/geometry.ts';
+import { imageToGrid } from '../../agents/desktop/geometry.ts';
 import { applyHttpFault, isObject } from '../mock-openai/http.ts';
 import type { MockFault } from '../mock-openai/server.ts';
 import { locateText, readJson } from '../mock-anthropic/screen-text.ts';
@@ -172,7 +172,7 @@ async function partsFor(turn: GeminiMockTurn, contents: unknown[]): Promise<unkn
     if ('click_text' in c) {
       const found = await locateText(latestImage(contents), c.click_text);
       if (typeof found === 'string') return [{ text: found }];
-      const grid = imageToRelative({ x: found.x, y: found.y }, found.image);
+      const grid = imageToGrid({ x: found.x, y: found.y }, found.image);
       parts.push({ functionCall: { id: rid('fc'), name: c.name ?? 'click', args: { ...c.args, ...grid } } });
       continue;
     }

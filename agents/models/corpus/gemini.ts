@@ -1,6 +1,6 @@
 // Gemini generateContent replies, broken or odd: hand-written from what the API sends (the 3.x computer-use
 // actions with intents, the legacy 2.5 set, the run's own functions, safety decisions, finish reasons),
-// plus generated variations. Coordinates are on the 0-999 grid of CHAT_IMAGE (1024x640): x -> floor(x*1024/1000).
+// plus generated variations. Coordinates are on the 0-999 grid of CHAT_IMAGE (1024x640): x -> round((x+0.5)*1024/1000 - 0.5).
 import type { AgentAction } from '../planner.ts';
 import type { CorpusEntry } from './types.ts';
 
@@ -93,7 +93,7 @@ function handWritten(): CorpusEntry[] {
     { name: 'call without id', reply: response([call('click', { x: 500, y: 500 }, false)]), actions: [click] },
     { name: 'no args at all', reply: response([{ functionCall: { id: 's', name: 'take_screenshot' } }]), actions: [{ type: 'screenshot' }] },
     { name: 'right, middle, double and triple', reply: response([call('right_click', { x: 0, y: 0 }), call('middle_click', { x: 999, y: 999 }), call('double_click', { x: 100, y: 100 }), call('triple_click', { x: 100, y: 100 })]), actions: [
-      { type: 'click', x: 0, y: 0, button: 'right' }, { type: 'click', x: 1022, y: 639, button: 'middle' }, { type: 'double_click', x: 102, y: 64 }, { type: 'triple_click', x: 102, y: 64 },
+      { type: 'click', x: 0, y: 0, button: 'right' }, { type: 'click', x: 1023, y: 639, button: 'middle' }, { type: 'double_click', x: 102, y: 64 }, { type: 'triple_click', x: 102, y: 64 },
     ] },
     { name: 'hover_at and move', reply: response([call('hover_at', { x: 250, y: 250 }), call('move', { x: 250, y: 250 })]), actions: [{ type: 'move', x: 256, y: 160 }, { type: 'move', x: 256, y: 160 }] },
     { name: 'mouse down and up', reply: response([call('mouse_down', {}), call('mouse_up', { x: 10, y: 10, button: 'right' })]), actions: [{ type: 'mouse_down', button: 'left' }, { type: 'mouse_up', x: 10, y: 6, button: 'right' }] },
@@ -121,7 +121,7 @@ function handWritten(): CorpusEntry[] {
     { name: 'thought and answer', reply: response([text('Checked.', true), text('Saved as report.odt.')]), actions: [{ type: 'done', answer: 'Saved as report.odt.' }], answer: 'Saved as report.odt.' },
     { name: 'withheld for safety', reply: response([], {}, 'SAFETY'), actions: [{ type: 'fail', reason: 'the reply was withheld (SAFETY)' }] },
     { name: 'no usage', reply: { candidates: [{ content: { parts: [call('take_screenshot', {})] } }] }, actions: [{ type: 'screenshot' }] },
-    { name: 'fractional grid point', reply: one('move', { x: 0.5, y: 998.9 }), actions: [{ type: 'move', x: 0, y: 639 }] },
+    { name: 'fractional grid point', reply: one('move', { x: 0.5, y: 998.9 }), actions: [{ type: 'move', x: 1, y: 639 }] },
   ];
 }
 

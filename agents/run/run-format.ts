@@ -104,7 +104,8 @@ function eventLines(e: LoggedEvent): string[] {
   switch (e.type) {
     case 'run_started': {
       const o = e.options;
-      return [`run ${e.runId} on ${e.display} (${e.screen.width}x${e.screen.height}) with ${e.provider}${e.model ? ` (${e.model})` : ''}, approve ${o.approve}, at most ${plural(o.maxSteps, 'step')} and ${o.maxSeconds} s`, `task: ${e.task}`];
+      const tools = e.tools?.length ? `tools: ${e.tools.join(', ')}` : 'tools: none (the screen only)';
+      return [`run ${e.runId} on ${e.display} (${e.screen.width}x${e.screen.height}) with ${e.provider}${e.model ? ` (${e.model})` : ''}, approve ${o.approve}, at most ${plural(o.maxSteps, 'step')} and ${o.maxSeconds} s`, `task: ${e.task}`, tools];
     }
     case 'step_started':
       return [`step ${e.step}`];
@@ -160,6 +161,20 @@ function eventLines(e: LoggedEvent): string[] {
       return [`aborted after ${plural(e.steps, 'step')}: ${e.reason}`];
     case 'run_interrupted':
       return [`interrupted: ${e.reason}`];
+    case 'run_status':
+      return [];
+    case 'tool_called':
+      return [];
+    case 'tool_output':
+      // Live output, indented under its call; the final tool_finished repeats it for the model only.
+      return e.text.replace(/\n$/, '').split('\n').map((l) => `    ${e.stream === 'stderr' ? '! ' : '| '}${l}`);
+    case 'tool_finished': {
+      const how = e.timedOut ? 'timed out' : e.exitCode !== undefined ? `exit code ${e.exitCode}` : e.isError ? 'failed' : 'ok';
+      const lines = [`    ${how} (${seconds(e.ms)})${e.truncated ? ', output cut to its start and end' : ''}`];
+      // A call that never printed (a refused path) says why here.
+      if (e.exitCode === undefined && e.isError) lines.push(`    ${e.output.split('\n')[0]}`);
+      return lines;
+    }
     default: {
       // An event type this CLI does not know yet (a newer engine): show it raw rather than drop it.
       const { type, runId: _r, seq: _s, at: _a, ...rest } = e as { type: string; runId: string; seq: number; at: number };

@@ -5,6 +5,7 @@ import { openTarget, type OpenedTarget, type OpenTargetOptions, type RunTarget }
 import type { Planner } from '../models/planner.ts';
 import type { Store } from '../store/store.ts';
 import { toolContextFor } from '../tools/environment.ts';
+import { stopToolProcesses } from '../tools/process-group.ts';
 import { resolveTools } from '../tools/registry.ts';
 import type { Tool } from '../tools/tool.ts';
 import type { SkillCatalog } from '../skills/discovery.ts';
@@ -70,10 +71,13 @@ export function launchRun(opened: OpenedTarget, spec: RunSpec): AgentRun {
   const tools = runTools(opened, spec, skills);
   // Skills are listed only to a model that can load them; `$name` ones are given whole either way.
   const skillSetup = skills?.start(tools?.names.includes(LOAD_SKILL) ?? false);
-  return AgentRun.start({ store: spec.store, driver: opened.driver, planner: spec.planner, ...(tools ? { tools } : {}) }, {
+  const run = AgentRun.start({ store: spec.store, driver: opened.driver, planner: spec.planner, ...(tools ? { tools } : {}) }, {
     task: spec.task, provider: spec.provider, model: spec.model, threadId: spec.threadId, options: spec.options,
     instructions: skillSetup?.instructions, startEvents: skillSetup?.events,
   });
+  // What a command left running in the background (`mousepad f &`) ends with the run.
+  if (tools) void run.finished.then(() => stopToolProcesses(run.id)).catch(() => undefined);
+  return run;
 }
 
 /** The tools of a run and the context they work in: the sandbox's own environment, or the user's scrubbed. */

@@ -195,6 +195,10 @@ export const FLAGGED: CorpusRow[] = [
   [[t('4111 1111 '), t('1111 1111')], 'card number'],
   [[t('git push '), click(), t('-f\n')], 'remote history'],
   [[t('echo hi\nrm -r'), t('f ~\n')], 'deletes files'],
+  // Characters typed as key presses are typing too.
+  [k('r m space minus r f space asciitilde Return'), 'deletes files'],
+  [[t('rm -rf'), k('space asciitilde Return')], 'deletes files'],
+  [[k('r m'), k('space minus r f space asciitilde'), k('Return')], 'deletes files'],
   // Line editing the session does not follow keeps the line: ctrl+u does not clear it.
   [[t('rm -rf ~'), k('ctrl+u'), t('\n')], 'deletes files'],
 ];
@@ -311,6 +315,9 @@ export const HARMLESS: CorpusRow[] = [
   [{ type: 'double_click', x: 1, y: 1, keys: ['ctrl', 'shift'] }, null],
   [{ type: 'scroll', x: 1, y: 1, direction: 'down', amount: 3 }, null],
   [{ type: 'tool', name: 'shell', input: { command: 'rm -rf ~' } }, null],
+  [k(['shift', 'grave']), null],
+  [k('l s space minus l a Return'), null],
+  [[t('ls'), k('space minus l a Return')], null],
   // Lines that end before the next piece: each judged alone.
   [[t('ls\n'), t('rm notes.txt\n')], null],
   [[t('rm -r'), k('Return'), t('f ~')], null],

@@ -2,7 +2,7 @@
 // `assessRisk` judges one action alone; `PolicySession` also remembers what was typed since the
 // last Enter, so a command split across several `type` actions is judged as the line that runs.
 import type { DesktopAction } from '../desktop/actions.ts';
-import { parseKeys } from '../desktop/keys.ts';
+import { comboForChar, parseKeys } from '../desktop/keys.ts';
 import type { AgentAction, ProposedAction } from '../models/planner.ts';
 import { assessCommand } from './command-risk.ts';
 import type { ApprovalMode } from './events.ts';
@@ -73,33 +73,32 @@ const MOVES_CARET = new Set(['Left', 'Right', 'Up', 'Down', 'Home', 'End', 'Page
 
 /**
  * The policy for one run: judges each action as `assessRisk` does, and also the text typed since
- * the last Enter joined with it, because a shell runs the line, not the action. Over-approximates
- * on purpose: a click does not clear the line (the next typing may go back to the same terminal),
- * it only marks the line as possibly edited out of order, after which every rotation of the typed
- * pieces is judged too (`type "m -rf ~"`, Home, `type "r"` runs `rm -rf ~`). Enter (Return or
- * KP_Enter, alone or in a combo, also held during a click) judges the pending line as a command
- * and then clears it; Backspace drops its last character. Tool calls are judged by the tool itself.
+ * the last Enter joined with it, because a shell runs the line, not the action. Keys that type
+ * characters (`r m space minus r f Return`) are typing too. Over-approximates on purpose: a click
+ * does not clear the line (the next typing may go back to the same terminal), it only marks the
+ * line as possibly edited out of order, after which every rotation of the typed pieces is judged
+ * too (`type "m -rf ~"`, Home, `type "r"` runs `rm -rf ~`). Enter (Return or KP_Enter, alone, in a
+ * combo or held during a click) judges the pending line as a command and then clears it;
+ * Backspace drops its last character. Tool calls are judged by the tool itself.
  */
 export class PolicySession {
   private fragments: string[] = [];
   private reordered = false;
+  /** The last piece is being typed key by key: the next character joins it. */
+  private keyRun = false;
 
   assess(proposed: ProposedAction, ctx: RiskContext = {}): string[] {
     const { action } = proposed;
     if (action.type === 'tool') return [];
     const reasons = assessRisk(proposed, ctx);
-    if (this.fragments.length) {
-      if (action.type === 'type') {
-        // Commands: the line that runs. Secrets: only one the join makes (a card typed in two
-        // halves), not one already typed and judged, so typing after it is not asked again.
-        const known = new Set(this.lines('').flatMap(secretRisks));
-        for (const line of this.lines(action.text)) {
-          reasons.push(...secretRisks(line).filter((why) => !known.has(why)).map((why) => `typed text ${why}`));
-          reasons.push(...assessCommand(line).map((why) => `typed command ${why}`));
-        }
-      }
-      if (pressesEnter(action)) for (const line of this.lines('')) reasons.push(...assessCommand(line).map((why) => `typed command ${why}`));
+    if (action.type === 'type' && this.fragments.length) {
+      // Commands: the line that runs. Secrets: only one the join makes (a card typed in two
+      // halves), not one already typed and judged, so typing after it is not asked again.
+      const known = new Set(this.lines('').flatMap(secretRisks));
+      for (const line of this.lines(action.text)) reasons.push(...newSecrets(line, known), ...commandRisks(line));
     }
+    const keys = keysOf(action);
+    if (keys) reasons.push(...this.keyRisks(keys));
     return [...new Set(reasons)];
   }
 
@@ -109,21 +108,59 @@ export class PolicySession {
       const nl = action.text.search(/[\r\n][^\r\n]*$/);
       if (nl >= 0) this.clear();
       this.push(nl >= 0 ? action.text.slice(nl + 1) : action.text);
+      this.keyRun = false;
       return;
     }
-    if (action.type === 'click' || action.type === 'double_click' || action.type === 'triple_click' || action.type === 'drag' || action.type === 'mouse_down') this.reordered = true;
-    const keys = action.type === 'keypress' ? action.keys : 'keys' in action ? (action.keys as string | string[] | undefined) : undefined;
+    if (action.type === 'click' || action.type === 'double_click' || action.type === 'triple_click' || action.type === 'drag' || action.type === 'mouse_down') {
+      this.reordered = true;
+      this.keyRun = false;
+    }
+    const keys = keysOf(action);
     if (!keys) return;
     for (const combo of keypressCombos(keys)) {
       if (combo.includes('Return')) this.clear();
-      else if (combo.length === 1 && combo[0] === 'Backspace') this.backspace();
-      else if (combo.some((k) => MOVES_CARET.has(k)) || (combo.includes('LeftControl') && combo.some((k) => k === 'A' || k === 'E' || k === 'B' || k === 'F'))) this.reordered = true;
+      else this.key(combo);
     }
   }
 
   /** The text typed since the last Enter, for tests and the operator's view. */
   get pendingLine(): string {
     return this.fragments.join('');
+  }
+
+  // Plays the keys on a copy: each Enter runs the line so far; characters left pending are judged as typing.
+  private keyRisks(keys: string | string[]): string[] {
+    const out: string[] = [];
+    const sim = new PolicySession();
+    sim.fragments = [...this.fragments];
+    sim.reordered = this.reordered;
+    let known = new Set(this.lines('').flatMap(secretRisks));
+    let typed = false;
+    for (const combo of keypressCombos(keys)) {
+      if (combo.includes('Return')) {
+        for (const line of sim.lines('')) out.push(...commandRisks(line));
+        sim.clear();
+        known = new Set();
+        typed = false;
+      } else if (sim.key(combo)) typed = true;
+    }
+    if (typed) for (const line of sim.lines('')) out.push(...newSecrets(line, known), ...commandRisks(line));
+    return out;
+  }
+
+  /** Applies one combo other than Enter; true when it typed a character. */
+  private key(combo: string[]): boolean {
+    const ch = charOf(combo);
+    if (ch !== undefined) {
+      if (this.keyRun && this.fragments.length) this.fragments[this.fragments.length - 1] += ch;
+      else this.push(ch);
+      this.keyRun = true;
+      return true;
+    }
+    this.keyRun = false;
+    if (combo.length === 1 && combo[0] === 'Backspace') this.backspace();
+    else if (combo.some((k) => MOVES_CARET.has(k)) || (combo.includes('LeftControl') && combo.some((k) => k === 'A' || k === 'E' || k === 'B' || k === 'F'))) this.reordered = true;
+    return false;
   }
 
   // The line in typing order, and when the caret may have moved, every rotation of its pieces.
@@ -149,10 +186,30 @@ export class PolicySession {
   private clear(): void {
     this.fragments = [];
     this.reordered = false;
+    this.keyRun = false;
   }
 }
 
-function pressesEnter(action: AgentAction): boolean {
-  const keys = action.type === 'keypress' ? action.keys : 'keys' in action ? (action.keys as string | string[] | undefined) : undefined;
-  return !!keys && keypressCombos(keys).some((c) => c.includes('Return'));
+const commandRisks = (line: string) => assessCommand(line).map((why) => `typed command ${why}`);
+const newSecrets = (line: string, known: Set<string>) => secretRisks(line).filter((why) => !known.has(why)).map((why) => `typed text ${why}`);
+
+// Keys pressed by an action: a keypress, or keys held during a mouse action.
+function keysOf(action: AgentAction | DesktopAction): string | string[] | undefined {
+  return action.type === 'keypress' ? action.keys : 'keys' in action ? (action.keys as string | string[] | undefined) : undefined;
+}
+
+// The character a combo types on a US layout ("shift+grave" is ~), or undefined for anything else.
+const CHARS = new Map<string, string>();
+for (let c = 32; c < 127; c++) {
+  const ch = String.fromCharCode(c);
+  const combo = comboForChar(ch);
+  if (combo) CHARS.set(combo.join('+'), ch);
+}
+for (let d = 0; d <= 9; d++) CHARS.set(`NumPad${d}`, String(d));
+function charOf(combo: string[]): string | undefined {
+  const keys = combo.map((k) => k.replace(/^Right(?=Shift|Control|Alt|Super)/, 'Left'));
+  if (keys.some((k) => k === 'LeftControl' || k === 'LeftAlt' || k === 'LeftSuper')) return undefined;
+  const rest = keys.filter((k) => k !== 'LeftShift');
+  if (rest.length !== 1) return undefined;
+  return CHARS.get((keys.includes('LeftShift') ? 'LeftShift+' : '') + rest[0]);
 }

@@ -1,7 +1,7 @@
 // The Claude planner with the real @anthropic-ai/sdk over real HTTP to the mock Messages API: request
 // shape, tool_results, caching and pruning, faults and abort; then whole runs on a sandbox display
 // (xterm and mousepad, effects checked on disk) with a rejected action reported as an is_error tool_result.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -13,6 +13,7 @@ import { ModelError } from '../agents/models/planner.ts';
 import type { PlannerContext } from '../agents/models/planner.ts';
 import { checkEndpoint } from '../agents/models/endpoint-check.ts';
 import { AgentRun } from '../agents/run/agent-run.ts';
+import { startRun } from '../agents/run/start-run.ts';
 import type { ApprovalDecision, RunOptions } from '../agents/run/events.ts';
 import { Store } from '../agents/store/store.ts';
 import { startMockAnthropic, type ClaudeMockTurn, type MockAnthropic } from './mock-anthropic/server.ts';
@@ -289,4 +290,39 @@ describe('Claude runs on a sandbox display through the mock', () => {
     expect(performance.now() - t0).toBeLessThan(500);
     expect(result.status).toBe('aborted');
   });
+});
+
+describe('Claude with the run\'s own tools on a sandbox', () => {
+  it('bash runs as the shell tool and the editor reads with read_file; their output goes back in tool_results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskpilot-claude-tools-'));
+    const store = Store.open(join(dir, 'deskpilot.db'));
+    const mock = await startMockAnthropic({ apiKey: KEY });
+    try {
+      mock.setTrajectory([
+        { tools: [{ name: 'bash', input: { command: "printf 'from claude\\n' > ~/claude-tools.txt && echo written" } }] },
+        { tools: [{ name: 'str_replace_based_edit_tool', input: { command: 'view', path: 'claude-tools.txt' } }] },
+        { text: 'The file says: from claude.' },
+      ]);
+      const planner = new AnthropicPlanner({ baseURL: mock.url, apiKey: KEY, timeoutMs: 10_000, maxRetries: 1 });
+      let home = '';
+      const { run, closed } = await startRun({ kind: 'sandbox', launch: [] }, { store, planner, provider: 'anthropic', task: 'tools', options: { approve: 'risky', maxSteps: 6 } }, { onDisplay: (d) => { home = d.env?.['HOME'] ?? ''; } });
+      const result = await run.finished;
+      const written = readFileSync(join(home, 'claude-tools.txt'), 'utf8');
+      await closed;
+      expect(result).toMatchObject({ status: 'done', answer: 'The file says: from claude.' });
+      expect(written).toBe('from claude\n');
+      const tools = (mock.requests[0]!.body as Body).tools.map((t) => t.name ?? t.type);
+      expect(tools).toEqual(expect.arrayContaining(['computer', 'bash', 'str_replace_based_edit_tool']));
+      expect(tools).not.toContain('shell');
+      const result1 = (mock.requests[1]!.body as Body).messages.at(-1)!.content[0]!;
+      expect(result1).toMatchObject({ type: 'tool_result' });
+      expect(JSON.stringify(result1)).toContain('written');
+      expect(result1.is_error).toBeUndefined();
+      expect(JSON.stringify((mock.requests[2]!.body as Body).messages.at(-1)!.content[0])).toContain('from claude');
+    } finally {
+      await mock.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -2,7 +2,7 @@
 // request shape, function responses with the screenshot, safety confirmations, pruning, faults and abort;
 // then whole runs on a sandbox display (xterm and mousepad, effects checked on disk) with a rejected action
 // reported back in a function response, and a declined confirmation ending the run.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -14,6 +14,7 @@ import { ModelError } from '../agents/models/planner.ts';
 import type { PlannerContext } from '../agents/models/planner.ts';
 import { checkEndpoint } from '../agents/models/endpoint-check.ts';
 import { AgentRun } from '../agents/run/agent-run.ts';
+import { startRun } from '../agents/run/start-run.ts';
 import type { ApprovalDecision, RunOptions } from '../agents/run/events.ts';
 import { Store } from '../agents/store/store.ts';
 import { startMockGemini, type GeminiMockTurn, type MockGemini } from './mock-gemini/server.ts';
@@ -306,4 +307,38 @@ describe('Gemini runs on a sandbox display through the mock', () => {
     expect(performance.now() - t0).toBeLessThan(500);
     expect(result.status).toBe('aborted');
   });
+});
+
+describe('Gemini with the run\'s own tools on a sandbox', () => {
+  it('calls the shell and read_file as functions beside computer use; their output goes back in function responses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskpilot-gemini-tools-'));
+    const store = Store.open(join(dir, 'deskpilot.db'));
+    const mock = await startMockGemini({ apiKey: KEY });
+    try {
+      mock.setTrajectory([
+        { calls: [{ name: 'shell', args: { command: "printf 'from gemini\\n' > ~/gemini-tools.txt && echo written" } }] },
+        { calls: [{ name: 'read_file', args: { path: 'gemini-tools.txt' } }] },
+        { text: 'The file says: from gemini.' },
+      ]);
+      const planner = new GeminiPlanner({ baseURL: mock.url, apiKey: KEY, timeoutMs: 10_000, maxRetries: 1 });
+      let home = '';
+      const { run, closed } = await startRun({ kind: 'sandbox', launch: [] }, { store, planner, provider: 'gemini', task: 'tools', options: { approve: 'risky', maxSteps: 6 } }, { onDisplay: (d) => { home = d.env?.['HOME'] ?? ''; } });
+      const result = await run.finished;
+      const written = readFileSync(join(home, 'gemini-tools.txt'), 'utf8');
+      await closed;
+      expect(result).toMatchObject({ status: 'done', answer: 'The file says: from gemini.' });
+      expect(written).toBe('from gemini\n');
+      const declared = JSON.stringify((mock.requests[0]!.body as Body).tools[1]);
+      expect(declared).toContain('"name":"shell"');
+      const fr1 = (mock.requests[1]!.body as Body).contents.at(-1)!.parts[0]!.functionResponse!;
+      expect(fr1.name).toBe('shell');
+      expect(String(fr1.response.output)).toContain('written');
+      const fr2 = (mock.requests[2]!.body as Body).contents.at(-1)!.parts[0]!.functionResponse!;
+      expect(String(fr2.response.output)).toContain('from gemini');
+    } finally {
+      await mock.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -298,6 +298,8 @@ export class AgentRun {
       try {
         await this.deps.driver.perform(screenAction, signal);
       } catch (err) {
+        // Part of a failed `type` may have reached the screen: the policy keeps it in the line.
+        if (screenAction.type === 'type') this.policy.performed(screenAction);
         if (signal.aborted) throw err;
         const error = (err as Error).message;
         this.append({ type: 'action_failed', actionId, error });

@@ -5,7 +5,7 @@ import { PROVIDER_PRESETS, type AdapterName } from '../models/providers.ts';
 import { CliError, type Command } from './command.ts';
 
 /** The adapters whose endpoints `models test` can check. */
-const TESTABLE: AdapterName[] = ['openai-responses', 'openai-chat', 'ui-tars'];
+const TESTABLE: AdapterName[] = ['openai-responses', 'openai-chat', 'ui-tars', 'anthropic', 'gemini'];
 
 /** Whether the adapter lets the model call the run's tools (shell, files, skills, MCP) beside the screen. */
 export function toolsNote(adapter: AdapterName): string {

@@ -10,8 +10,9 @@ import { serveCommands } from './cli/serve-commands.ts';
 import { automationsCommands } from './cli/automations-commands.ts';
 import { scheduleCommands } from './cli/schedule-commands.ts';
 import { recordCommand } from './cli/record-command.ts';
+import { skillsCommands } from './cli/skills-commands.ts';
 
-const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands, ...automationsCommands, recordCommand, ...scheduleCommands];
+const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands, ...automationsCommands, recordCommand, ...scheduleCommands, ...skillsCommands];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

@@ -60,6 +60,8 @@ export const settingsSchema = z.object({
   /** Where runs happen when no display is given: the user's own screen, or a fresh virtual one. */
   runOn: z.enum(['current', 'sandbox']),
   language: z.enum(LANGUAGES),
+  /** Skills turned off (by name) and extra folders of skills; optional so older files load (no zod default: a partial update would reset it). */
+  skills: z.object({ disabled: z.array(z.string().max(128)).max(1000), folders: z.array(z.string().min(1).max(4096)).max(50) }).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -74,6 +76,19 @@ export const checkResultSchema = z.object({
   status: z.enum(['ok', 'failed', 'skipped']),
   detail: z.string(),
 });
+
+// --- skills ---
+
+const skillName = z.string().trim().min(1).max(128);
+export const skillProblemSchema = z.object({ severity: z.enum(['error', 'warning']), file: z.string(), field: z.string().optional(), message: z.string() });
+/** A skill as the Skills view lists it: where it came from, whether it is on, offered, overriding, and its problems. */
+export const skillSummarySchema = z.object({
+  name: z.string(), description: z.string().optional(), source: z.enum(['builtin', 'user', 'folder']), dir: z.string(),
+  enabled: z.boolean(), offered: z.boolean(), overrides: z.string().optional(), overriddenBy: z.string().optional(),
+  license: z.string().optional(), compatibility: z.string().optional(), allowedTools: z.array(z.string()).optional(),
+  errors: z.array(skillProblemSchema), warnings: z.array(skillProblemSchema),
+});
+export type SkillSummary = z.infer<typeof skillSummarySchema>;
 
 // --- automations ---
 
@@ -215,6 +230,16 @@ export const commands = {
   },
   'recordings.cancel': { input: none, output: ok },
   'recordings.status': { input: none, output: recordingStatusSchema },
+  'skills.list': { input: none, output: z.object({ skills: z.array(skillSummarySchema), notes: z.array(z.string()) }) },
+  /** A skill's SKILL.md as text (render it as text or sanitised markdown, never as HTML) and its files. */
+  'skills.get': {
+    input: z.object({ name: skillName, dir: z.string().max(4096).optional() }).strict(),
+    output: z.object({ skill: skillSummarySchema, text: z.string(), files: z.array(z.object({ path: z.string(), size: z.number() })) }),
+  },
+  'skills.setEnabled': { input: z.object({ name: skillName, enabled: z.boolean() }).strict(), output: skillSummarySchema },
+  /** Installs a skill folder or .zip (a path on the machine running the engine) into the user's skills folder. */
+  'skills.install': { input: z.object({ path: z.string().trim().min(1).max(4096), overwrite: z.boolean().optional() }).strict(), output: z.object({ skill: skillSummarySchema, warnings: z.array(z.string()) }) },
+  'skills.new': { input: z.object({ name: skillName, description: z.string().max(1024).optional() }).strict(), output: skillSummarySchema },
   'inbox.list': { input: z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(inboxItemSchema) },
 } as const;
 

@@ -20,6 +20,7 @@ import { RunHost } from './run-host.ts';
 import { KeyRing } from './key-binding.ts';
 import type { SecretStore } from './secrets.ts';
 import { SettingsFile } from './settings-file.ts';
+import { skillHandlers, type SkillHandlers } from './skill-commands.ts';
 
 export { CommandError } from './command-error.ts';
 
@@ -80,6 +81,7 @@ export class AppService {
       ...this.coreHandlers,
       ...automationHandlers({ store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e) }),
       ...this.recordings.handlers,
+      ...skillHandlers({ dataDir: opts.dataDir, settings: () => this.settings.get(), updateSettings: (patch) => this.settings.update(patch) }),
     };
     this.unsubscribe = shared.store.subscribe<RunEvent>((event) => {
       this.emit({ kind: 'run_event', event });
@@ -193,7 +195,7 @@ export class AppService {
 
   private readonly handlers: Handlers;
 
-  private readonly coreHandlers: Omit<Handlers, AutomationCommand | RecordingCommand> = {
+  private readonly coreHandlers: Omit<Handlers, AutomationCommand | RecordingCommand | keyof SkillHandlers> = {
     'app.info': () => ({
       version: packageVersion(),
       transport: this.opts.transport,

@@ -16,6 +16,7 @@ export const DEFAULT_SETTINGS: Settings = {
   keepScreenshotsDays: 30,
   runOn: 'current',
   language: 'en',
+  skills: { disabled: [], folders: [] },
 };
 
 export class SettingsError extends Error {

@@ -5,12 +5,16 @@ import { benchUi } from './ui.ts';
 import { benchAutomations } from './automations.ts';
 import { benchParsers } from '../../agents/models/bench.ts';
 import { printRows } from './stats.ts';
+import { benchTools } from './tools.ts';
+import { benchTrust } from './trust.ts';
 
 const sections: [string, () => Promise<void>][] = [
   ['desktop', () => benchDesktop()],
   ['loop', () => benchLoop()],
   ['ui', () => benchUi()],
   ['automations', () => benchAutomations()],
+  ['tools', () => benchTools()],
+  ['trust', () => benchTrust()],
   ['models', async () => printRows('Model replies and images (parse time per reply; image tokens per step at default settings, 1280x800)', await benchParsers())],
 ];
 const only = process.argv.slice(2);

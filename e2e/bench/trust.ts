@@ -1,0 +1,18 @@
+// Trust figures: the policy check per action over its corpus, and what redaction adds per stored event.
+import { benchPolicy } from '../../agents/run/policy-bench.ts';
+import { benchRedaction } from '../../agents/store/redact-bench.ts';
+import { printRows } from './stats.ts';
+
+export async function benchTrust(): Promise<void> {
+  const policy = benchPolicy();
+  printRows(`Policy check per action (${policy.cases} corpus cases)`, [
+    { name: 'median of the cases', value: `${policy.medianUs.toFixed(1)} µs` },
+    { name: 'p95 of the cases', value: `${policy.p95Us.toFixed(1)} µs` },
+    { name: 'slowest case', value: `${policy.maxUs.toFixed(1)} µs (${policy.slowest})` },
+  ]);
+  const redaction = benchRedaction();
+  printRows('Redaction and caps per stored event', [
+    { name: 'redact + cap + serialise', value: `median ${redaction.perEventUs.median.toFixed(1)} µs, p95 ${redaction.perEventUs.p95.toFixed(1)} µs` },
+    { name: 'plain JSON.stringify', value: `${redaction.plainUs.toFixed(1)} µs` },
+  ]);
+}

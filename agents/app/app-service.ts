@@ -8,7 +8,7 @@ import { PROVIDER_PRESETS } from '../models/providers.ts';
 import { isBlobRef } from '../store/blobs.ts';
 import { DB_FILE_NAME } from '../store/paths.ts';
 import { openSharedStore, type SharedStore } from '../store/shared-open.ts';
-import { commands, isCommandName, type AppEvent, type CommandName, type CommandOutput, type Run, type RunEvent, type SettingsView } from '../contract.ts';
+import { commands, isCommandName, type AppEvent, type CommandName, type CommandOutput, type ProviderConfig, type Run, type RunEvent, type SettingsView } from '../contract.ts';
 import type { z } from 'zod';
 import { automationHandlers } from './automation-commands.ts';
 import { AutomationRunner } from './automation-runner.ts';
@@ -202,7 +202,7 @@ export class AppService {
       dataDir: this.opts.dataDir,
       display: this.settings.get().runOn === 'sandbox' ? null : (this.opts.display ?? (this.opts.env ?? process.env)['DISPLAY'] ?? null),
       presets: PROVIDER_PRESETS.filter((p) => p.adapter !== 'scripted').map(({ id, label, adapter, baseURL, model, notes }) => ({
-        id, label, adapter: adapter as 'openai-responses' | 'openai-chat' | 'ui-tars', ...(baseURL ? { baseURL } : {}), ...(model ? { model } : {}), ...(notes ? { notes } : {}),
+        id, label, adapter: adapter as ProviderConfig['adapter'], ...(baseURL ? { baseURL } : {}), ...(model ? { model } : {}), ...(notes ? { notes } : {}),
       })),
       warnings: this.warnings,
     }),

@@ -4,6 +4,7 @@ import { benchLoop } from './loop.ts';
 import { benchUi } from './ui.ts';
 import { benchAutomations } from './automations.ts';
 import { benchParsers } from '../../agents/models/bench.ts';
+import { benchFormats } from '../../agents/models/bench-formats.ts';
 import { printRows } from './stats.ts';
 import { benchTools } from './tools.ts';
 import { benchTrust } from './trust.ts';
@@ -15,7 +16,10 @@ const sections: [string, () => Promise<void>][] = [
   ['automations', () => benchAutomations()],
   ['tools', () => benchTools()],
   ['trust', () => benchTrust()],
-  ['models', async () => printRows('Model replies and images (parse time per reply; image tokens per step at default settings, 1280x800)', await benchParsers())],
+  ['models', async () => {
+    printRows('Model replies and images (parse time per reply; image tokens per step at default settings, 1280x800)', await benchParsers());
+    printRows("Claude and Gemini formats (parse time; image tokens from each vendor's published formula, not measured; click round trip over every pixel)", benchFormats());
+  }],
 ];
 const only = process.argv.slice(2);
 for (const [name, run] of sections) {

@@ -19,7 +19,7 @@ export interface Draft {
 }
 
 const keys = <T extends string>(r: Record<T, true>) => Object.keys(r) as T[];
-export const ADAPTERS = keys<ProviderConfig['adapter']>({ 'openai-responses': true, 'openai-chat': true, 'ui-tars': true });
+export const ADAPTERS = keys<ProviderConfig['adapter']>({ 'openai-responses': true, 'openai-chat': true, 'ui-tars': true, anthropic: true, gemini: true });
 export const APPROVE_MODES = keys<Settings['run']['approve']>({ always: true, risky: true, never: true });
 export const SCREENSHOT_SIZES = keys<Settings['screenshotSize']>({ auto: true, compact: true, standard: true });
 export const RUN_ON = keys<Settings['runOn']>({ current: true, sandbox: true });

@@ -46,6 +46,14 @@ export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export const SCREENSHOT_SIZES = ['auto', 'compact', 'standard'] as const;
 export const LANGUAGES = ['en'] as const;
 
+/** Tools (a terminal, files): on for the user's own screen only when asked; files beside the run's HOME; the longest a command may run. Older files get the defaults when loaded. */
+export const toolSettingsSchema = z.object({
+  onOwnScreen: z.boolean(),
+  extraFolders: z.array(z.string().min(1).max(4096)).max(50),
+  maxCommandSeconds: z.number().int().min(1).max(3600),
+});
+export type ToolSettingsConfig = z.infer<typeof toolSettingsSchema>;
+
 export const settingsSchema = z.object({
   version: z.literal(1),
   providers: z.array(providerConfigSchema),
@@ -62,6 +70,7 @@ export const settingsSchema = z.object({
   language: z.enum(LANGUAGES),
   /** Skills turned off (by name) and extra folders of skills; optional so older files load (no zod default: a partial update would reset it). */
   skills: z.object({ disabled: z.array(z.string().max(128)).max(1000), folders: z.array(z.string().min(1).max(4096)).max(50) }).optional(),
+  tools: toolSettingsSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

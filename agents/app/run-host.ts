@@ -9,7 +9,7 @@ import type { Planner } from '../models/planner.ts';
 import { findPreset } from '../models/providers.ts';
 import type { AgentRun } from '../run/agent-run.ts';
 import type { RunOptions } from '../run/events.ts';
-import { startRun, type ToolChoice } from '../run/start-run.ts';
+import { startRun, type ToolChoice, type ToolSettings } from '../run/start-run.ts';
 import type { Store } from '../store/store.ts';
 import type { ProviderConfig, Settings } from '../contract.ts';
 import { CommandError } from './command-error.ts';
@@ -97,6 +97,7 @@ export class RunHost {
     return this.startPlanned({
       task: req.task, planner: choice.planner, provider: req.provider.id, ...(choice.model ? { model: choice.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}),
       options: { ...req.settings.run, ...req.options }, target: this.target(req.settings),
+      toolSettings: toolSettingsFrom(req.settings),
     });
   }
 
@@ -104,6 +105,7 @@ export class RunHost {
   async startPlanned(req: {
     task: string; planner: Planner; provider: string; model?: string | undefined; threadId?: string | undefined; options: Partial<RunOptions>; target: RunTarget;
     tools?: ToolChoice;
+    toolSettings?: ToolSettings | undefined;
     /** Told the display before the run starts. */
     onDisplay?: (d: RunDisplay) => void;
   }): Promise<AgentRun> {
@@ -119,7 +121,7 @@ export class RunHost {
     try {
       const { run, target: opened, closed } = await startRun(
         target,
-        { store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools, env: this.opts.env },
+        { store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools, toolSettings: req.toolSettings, env: this.opts.env },
         { wrapDriver: this.opts.wrapDriver, onDisplay: (d) => req.onDisplay?.(d) },
       ).catch((err: unknown) => {
         throw err instanceof TargetError ? new CommandError('failed', err.message) : err;
@@ -179,6 +181,12 @@ export class RunHost {
     while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
     await Promise.all(this.closing);
   }
+}
+
+/** The Tools section of the settings, as a run takes it. */
+export function toolSettingsFrom(settings: Settings): ToolSettings {
+  const { onOwnScreen, extraFolders, maxCommandSeconds } = settings.tools;
+  return { onOwnScreen, extraRoots: extraFolders, maxTimeoutMs: maxCommandSeconds * 1000 };
 }
 
 // The planner factory speaks CLI flags; the app says where in Settings to fix it.

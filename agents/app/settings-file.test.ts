@@ -42,3 +42,38 @@ describe('SettingsFile', () => {
     expect(readFileSync(join(dir, aside), 'utf8')).toBe(text);
   });
 });
+
+describe('settings written by older versions', () => {
+  it('a file without the tools section loads with the tools defaults, the rest kept, and saves them', () => {
+    const path = fresh();
+    const old = { ...DEFAULT_SETTINGS, historyImages: 7 } as Partial<typeof DEFAULT_SETTINGS>;
+    delete old.tools;
+    delete old.skills;
+    writeFileSync(path, JSON.stringify(old));
+    const s = new SettingsFile(path);
+    expect(s.warnings).toEqual([]);
+    expect(s.get().tools).toEqual({ onOwnScreen: false, extraFolders: [], maxCommandSeconds: 600 });
+    expect(s.get().historyImages).toBe(7);
+    s.update({ historyImages: 2 });
+    expect(JSON.parse(readFileSync(path, 'utf8')).tools).toEqual({ onOwnScreen: false, extraFolders: [], maxCommandSeconds: 600 });
+  });
+
+  it('a tools section missing a field gets that field from the defaults; a bad one is still refused', () => {
+    const path = fresh();
+    writeFileSync(path, JSON.stringify({ ...DEFAULT_SETTINGS, tools: { onOwnScreen: true } }));
+    expect(new SettingsFile(path).get().tools).toEqual({ onOwnScreen: true, extraFolders: [], maxCommandSeconds: 600 });
+    const bad = fresh();
+    writeFileSync(bad, JSON.stringify({ ...DEFAULT_SETTINGS, tools: { onOwnScreen: true, maxCommandSeconds: 99999 } }));
+    const s = new SettingsFile(bad);
+    expect(s.get()).toEqual(DEFAULT_SETTINGS);
+    expect(s.warnings[0]).toMatch(/unusable/);
+  });
+
+  it('updates the tools section within its limits', () => {
+    const s = new SettingsFile(fresh());
+    s.update({ tools: { onOwnScreen: true, extraFolders: ['/srv/shared'], maxCommandSeconds: 3600 } });
+    expect(s.get().tools).toEqual({ onOwnScreen: true, extraFolders: ['/srv/shared'], maxCommandSeconds: 3600 });
+    expect(() => s.update({ tools: { onOwnScreen: true, extraFolders: [], maxCommandSeconds: 0 } })).toThrow(SettingsError);
+    expect(() => s.update({ tools: { onOwnScreen: true, extraFolders: [''], maxCommandSeconds: 10 } })).toThrow(SettingsError);
+  });
+});

@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Settings = {
   runOn: 'current',
   language: 'en',
   skills: { disabled: [], folders: [] },
+  tools: { onOwnScreen: false, extraFolders: [], maxCommandSeconds: 600 },
 };
 
 export class SettingsError extends Error {
@@ -61,7 +62,7 @@ export class SettingsFile {
     }
     let problem: string;
     try {
-      const parsed = settingsSchema.safeParse(JSON.parse(text));
+      const parsed = settingsSchema.safeParse(migrate(JSON.parse(text)));
       if (parsed.success && !consistencyProblem(parsed.data)) return parsed.data;
       problem = parsed.success ? consistencyProblem(parsed.data)! : z.prettifyError(parsed.error);
     } catch (err) {
@@ -72,6 +73,16 @@ export class SettingsFile {
     this.warnings.push(`the settings file was unusable (${problem.split('\n')[0]}); it was kept as ${aside} and the defaults are in use`);
     return DEFAULT_SETTINGS;
   }
+}
+
+/** Fills in what files written before a setting existed lack (the tools section), field by field. */
+function migrate(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const file = raw as Record<string, unknown>;
+  const tools = file.tools;
+  if (tools === undefined) return { ...file, tools: DEFAULT_SETTINGS.tools };
+  if (typeof tools === 'object' && tools !== null && !Array.isArray(tools)) return { ...file, tools: { ...DEFAULT_SETTINGS.tools, ...tools } };
+  return file;
 }
 
 function consistencyProblem(s: Settings): string | undefined {

@@ -1,11 +1,14 @@
 // An action waiting for the operator: approve, reject (with an optional reason), or edit the
-// action as JSON in screen pixels before it is performed.
+// action as JSON in screen pixels before it is performed. A tool call shows its command (or input)
+// whole, and "Edit" edits the call's input, which then runs as edited.
 import { useState, type RefObject } from 'react';
 import type { CommandInput } from '../../../agents/contract.ts';
 import { t } from '../i18n/index.ts';
 import { describeView } from '../state/timeline/describe.ts';
 import type { ActionView } from '../state/timeline/types.ts';
 import { useApp } from '../state/use-app.ts';
+import { toolCallText } from './tool-call.tsx';
+import { parseToolEdit, toolInputText } from './tool-edit.ts';
 
 type EditedAction = Extract<CommandInput<'approvals.decide'>['decision'], { decision: 'edit' }>['action'];
 
@@ -47,23 +50,36 @@ export function ApprovalCard({ runId, actionId, action, reasonRef }: Props) {
     if (!ok) setBusy(false);
   };
 
+  const tool = action?.action.type === 'tool' ? action.action : undefined;
   const sendEdit = () => {
+    if (tool) {
+      const parsed = parseToolEdit(json ?? '');
+      if ('error' in parsed) return setEditError(parsed.error);
+      setEditError(null);
+      return void send({ decision: 'edit_tool', input: parsed.input });
+    }
     const parsed = parseEdit(json ?? '');
     if ('error' in parsed) return setEditError(parsed.error);
     setEditError(null);
     void send({ decision: 'edit', action: parsed.action });
   };
+  const editText = () => (tool ? toolInputText(tool.input) : JSON.stringify(action?.screenAction ?? action?.action ?? {}, null, 2));
 
   const reasons = action?.approvalReasons ?? action?.risks ?? [];
   return (
     <div className="card approval-card" data-testid="approval-card" data-action-id={actionId} role="group" aria-label={t('approval.title')}>
       <div className="card-head">
-        <strong>{t('approval.title')}</strong>
+        <strong>{tool ? t('approval.toolTitle') : t('approval.title')}</strong>
         <code className="action-desc" data-testid="approval-action">
-          {action ? describeView(action, Infinity) : actionId}
+          {tool ? tool.name : action ? describeView(action, Infinity) : actionId}
         </code>
         <span className="muted small">{t('approval.keys')}</span>
       </div>
+      {tool ? (
+        <pre className="approval-command" data-testid="approval-command">
+          {toolCallText(tool)}
+        </pre>
+      ) : null}
       {reasons.length > 0 ? (
         <ul className="reasons">
           {reasons.map((r) => (
@@ -96,7 +112,7 @@ export function ApprovalCard({ runId, actionId, action, reasonRef }: Props) {
           data-testid="edit-action"
           disabled={busy}
           aria-expanded={json !== null}
-          onClick={() => setJson(json === null ? JSON.stringify(action?.screenAction ?? action?.action ?? {}, null, 2) : null)}
+          onClick={() => setJson(json === null ? editText() : null)}
         >
           {t('approval.edit')}
         </button>
@@ -104,9 +120,9 @@ export function ApprovalCard({ runId, actionId, action, reasonRef }: Props) {
       {json !== null ? (
         <div className="edit-box">
           <label className="small muted" htmlFor={`edit-${actionId}`}>
-            {t('approval.editLabel')}
+            {tool ? t('approval.editToolLabel') : t('approval.editLabel')}
           </label>
-          <textarea id={`edit-${actionId}`} data-testid="edit-json" rows={5} spellCheck={false} value={json} onChange={(e) => setJson(e.target.value)} />
+          <textarea id={`edit-${actionId}`} data-testid="edit-json" rows={tool ? 4 : 5} spellCheck={false} value={json} onChange={(e) => setJson(e.target.value)} />
           {editError ? (
             <p className="field-error" data-testid="edit-error" role="alert">
               {editError}
@@ -114,7 +130,7 @@ export function ApprovalCard({ runId, actionId, action, reasonRef }: Props) {
           ) : null}
           <div className="card-row">
             <button type="button" className="btn btn-primary" data-testid="edit-send" disabled={busy} onClick={sendEdit}>
-              {t('approval.editSend')}
+              {tool ? t('approval.editToolSend') : t('approval.editSend')}
             </button>
             <button type="button" className="btn" onClick={() => setJson(null)}>
               {t('approval.editCancel')}

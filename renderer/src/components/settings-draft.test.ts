@@ -13,6 +13,7 @@ const view: SettingsView = {
   keepScreenshotsDays: 30,
   runOn: 'sandbox',
   language: 'en',
+  tools: { onOwnScreen: false, extraFolders: ['/srv/a', '/srv/b'], maxCommandSeconds: 600 },
 };
 
 describe('settings draft', () => {
@@ -22,6 +23,14 @@ describe('settings draft', () => {
     expect(patch.run).toEqual({ approve: 'risky', maxSteps: 50, maxSeconds: 1800 });
     expect(patch.historyImages).toBe(3);
     expect(toPatch({ ...toDraft(view), maxSteps: '' }).run?.maxSteps).toBeNaN();
+  });
+
+  it('keeps the tools section: folders one a line, blank lines dropped, seconds as a number', () => {
+    const draft = toDraft(view);
+    expect(draft.extraFolders).toBe('/srv/a\n/srv/b');
+    expect(toPatch(draft).tools).toEqual({ onOwnScreen: false, extraFolders: ['/srv/a', '/srv/b'], maxCommandSeconds: 600 });
+    expect(toPatch({ ...draft, toolsOnOwnScreen: true, extraFolders: ' /x \n\n/y\n', maxCommandSeconds: '30' }).tools).toEqual({ onOwnScreen: true, extraFolders: ['/x', '/y'], maxCommandSeconds: 30 });
+    expect(toPatch({ ...draft, maxCommandSeconds: '' }).tools?.maxCommandSeconds).toBeNaN();
   });
 
   it('makes provider ids that match the contract and do not collide', () => {

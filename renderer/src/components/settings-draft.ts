@@ -16,6 +16,10 @@ export interface Draft {
   keepScreenshotsDays: string;
   runOn: Settings['runOn'];
   language: Settings['language'];
+  toolsOnOwnScreen: boolean;
+  /** One folder a line. */
+  extraFolders: string;
+  maxCommandSeconds: string;
 }
 
 const keys = <T extends string>(r: Record<T, true>) => Object.keys(r) as T[];
@@ -37,11 +41,17 @@ export function toDraft(s: SettingsView): Draft {
     keepScreenshotsDays: String(s.keepScreenshotsDays),
     runOn: s.runOn,
     language: s.language,
+    toolsOnOwnScreen: s.tools.onOwnScreen,
+    extraFolders: s.tools.extraFolders.join('\n'),
+    maxCommandSeconds: String(s.tools.maxCommandSeconds),
   };
 }
 
 /** Numbers typed as text; an empty or bad field goes as NaN so the server's validation names it. */
 const num = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+
+/** The folders box: one a line, blank lines and surrounding spaces dropped. */
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 
 export function toPatch(d: Draft): SettingsPatch {
   return {
@@ -53,6 +63,7 @@ export function toPatch(d: Draft): SettingsPatch {
     keepScreenshotsDays: num(d.keepScreenshotsDays),
     runOn: d.runOn,
     language: d.language,
+    tools: { onOwnScreen: d.toolsOnOwnScreen, extraFolders: lines(d.extraFolders), maxCommandSeconds: num(d.maxCommandSeconds) },
   };
 }
 

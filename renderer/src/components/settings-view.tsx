@@ -1,5 +1,5 @@
-// Settings: providers (from presets), approval mode, limits, screenshots, where runs happen and
-// the UI language. Edits stay in a draft until Save; keys and connection tests act at once.
+// Settings: providers (from presets), approval mode, limits, screenshots, where runs happen, the
+// agent's tools (terminal and files) and the UI language. Edits stay in a draft until Save; keys and connection tests act at once.
 import { useState, type ReactNode } from 'react';
 import type { SettingsView as Settings } from '../../../agents/contract.ts';
 import { t } from '../i18n/index.ts';
@@ -139,6 +139,21 @@ function SettingsForm({ settings, info }: { settings: Settings; info: AppInfo })
             ))}
           </select>
         </Field>
+      </fieldset>
+
+      <fieldset className="grid-fields" data-testid="settings-tools">
+        <legend>{t('settings.tools')}</legend>
+        <label className="checkbox-field">
+          <input data-testid="setting-tools-own-screen" type="checkbox" checked={draft.toolsOnOwnScreen} onChange={(e) => set('toolsOnOwnScreen', e.target.checked)} />
+          <span>{t('settings.toolsOnOwnScreen')}</span>
+        </label>
+        <Field label={t('settings.maxCommandSeconds')}>
+          <input data-testid="setting-max-command-seconds" type="number" min={1} max={3600} value={draft.maxCommandSeconds} onChange={(e) => set('maxCommandSeconds', e.target.value)} />
+        </Field>
+        <Field label={t('settings.extraFolders')}>
+          <textarea data-testid="setting-extra-folders" rows={3} spellCheck={false} placeholder={t('settings.extraFoldersHint')} value={draft.extraFolders} onChange={(e) => set('extraFolders', e.target.value)} />
+        </Field>
+        <p className="muted small">{t('settings.toolsNote')}</p>
       </fieldset>
 
       <div className="settings-actions">

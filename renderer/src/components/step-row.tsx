@@ -1,11 +1,12 @@
-// One step of the timeline: thumbnail with targets, the model's thought, each action with its state,
-// timings, tokens and cost, and errors and operator notes in place.
+// One step of the timeline: thumbnail with targets, the model's thought, each action with its state
+// (a tool call with its command and live output), timings, tokens and cost, and errors and operator notes in place.
 import { memo } from 'react';
 import { clock, cost, duration, tokens } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { describeView } from '../state/timeline/describe.ts';
 import type { ActionView, Note, Outcome, StepView } from '../state/timeline/types.ts';
 import { StepThumbnail } from './step-thumbnail.tsx';
+import { ToolCall } from './tool-call.tsx';
 
 export const StepRow = memo(function StepRow({ step }: { step: StepView }) {
   const actionMs = step.actions.reduce((sum, a) => sum + (a.ms ?? 0), 0);
@@ -57,10 +58,11 @@ function ActionItem({ action: a }: { action: ActionView }) {
   return (
     <li className={`action-item state-${a.state}`} data-testid="action-item" data-action-id={a.actionId} data-state={a.state}>
       <div className="action-line">
-        <code className="action-desc">{describeView(a)}</code>
+        <code className="action-desc">{a.tool ? a.tool.name : describeView(a)}</code>
         <span className={`state-tag state-${a.state}`}>{t(`actionState.${a.state}`)}</span>
         {a.ms !== undefined ? <span className="muted small">{duration(a.ms)}</span> : null}
       </div>
+      {a.tool ? <ToolCall action={a} tool={a.tool} /> : null}
       {a.approvalReasons && a.state === 'awaiting_approval' ? <div className="action-note">{t('step.reasons', { reasons: a.approvalReasons.join('; ') })}</div> : null}
       {a.state === 'rejected' ? <div className="action-note warn">{a.rejectReason ? t('step.rejected', { reason: a.rejectReason }) : t('step.rejectedNoReason')}</div> : null}
       {a.edited ? <div className="action-note">{t('step.editedTo')}</div> : null}

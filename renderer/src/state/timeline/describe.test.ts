@@ -1,6 +1,6 @@
 // Action descriptions as the timeline and the approval cards show them.
 import { describe, expect, it } from 'vitest';
-import { describeAction } from './describe.ts';
+import { describeAction, describeToolCall } from './describe.ts';
 
 describe('describeAction', () => {
   it.each([
@@ -20,5 +20,24 @@ describe('describeAction', () => {
     const text = 'x'.repeat(200);
     expect(describeAction({ type: 'type', text }).length).toBeLessThan(80);
     expect(describeAction({ type: 'type', text }, Infinity)).toBe(`type "${text}"`);
+  });
+});
+
+describe('describeToolCall', () => {
+  it.each([
+    ['shell', { command: 'ls -la ~' }, 'shell: ls -la ~'],
+    ['read_file', { path: '~/notes.txt' }, 'read_file ~/notes.txt'],
+    ['write_file', { path: '~/a.txt', content: 'hi' }, 'write_file ~/a.txt'],
+    ['list_dir', { path: '/tmp' }, 'list_dir /tmp'],
+    ['load_skill', { name: 'organize-files' }, 'load_skill {"name":"organize-files"}'],
+  ] as const)('%s %o', (name, input, text) => {
+    expect(describeToolCall(name, input)).toBe(text);
+    expect(describeAction({ type: 'tool', name, input })).toBe(text);
+  });
+
+  it('shortens a long command unless asked for all of it', () => {
+    const command = `echo ${'y'.repeat(200)}`;
+    expect(describeToolCall('shell', { command }).length).toBeLessThan(80);
+    expect(describeToolCall('shell', { command }, Infinity)).toBe(`shell: ${command}`);
   });
 });

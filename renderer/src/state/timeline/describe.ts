@@ -61,9 +61,20 @@ function describeBase(a: AgentAction | ScreenAction, maxText: number): string {
       return t('action.fail', { reason: a.reason ?? t('action.noReason') });
     case 'ask_user':
       return t('action.askUser', { question: a.question });
+    case 'tool':
+      return describeToolCall(a.name, a.input, maxText);
     default:
       return (a as { type: string }).type;
   }
+}
+
+/** A tool call in one line: "shell: ls -la ~", "read_file ~/notes.txt", else its name and input as JSON. */
+export function describeToolCall(name: string, input: Record<string, unknown>, maxText = MAX_TEXT): string {
+  const cut = (text: string) => (text.length > maxText ? `${text.slice(0, maxText - 1)}…` : text);
+  const { command, path } = input;
+  if (typeof command === 'string') return t('action.toolCommand', { name, command: cut(command) });
+  if (typeof path === 'string') return t('action.toolPath', { name, path: cut(path) });
+  return t('action.toolInput', { name, input: cut(JSON.stringify(input)) });
 }
 
 /** What is (or was) performed: the screen action when there is one, else the model's own. */
@@ -111,7 +122,12 @@ export function statusLine(tl: TimelineState): string {
       return t('status.retrying', { step: p.step, message: p.message });
     case 'acting': {
       const a = findAction(tl, p.actionId);
+      if (a?.tool?.running) return t('status.runningTool', { step: p.step, call: describeView(a) });
       return t('status.acting', { step: p.step, action: a ? describeView(a) : '' });
+    }
+    case 'tool_finished': {
+      const a = findAction(tl, p.actionId);
+      return t('status.toolFinished', { step: p.step, call: a ? describeView(a) : '' });
     }
     case 'settling':
       return t('status.settling', { step: p.step });

@@ -4,7 +4,7 @@
 // identity, which is what lets memoized rows skip re-rendering.
 import type { LoggedRunEvent } from '../../../../agents/contract.ts';
 import { actionPoints, screenToImage } from './geometry.ts';
-import type { ActionView, ClickPoint, FoldedStatus, Note, StepView, TimelineState } from './types.ts';
+import { TOOL_OUTPUT_CAP, type ActionView, type ClickPoint, type FoldedStatus, type Note, type StepView, type TimelineState, type ToolView } from './types.ts';
 
 export function emptyTimeline(): TimelineState {
   return {
@@ -39,7 +39,7 @@ export function isEnded(status: FoldedStatus): boolean {
   return status === 'done' || status === 'failed' || status === 'aborted' || status === 'interrupted';
 }
 
-const OPEN_STATES = new Set<ActionView['state']>(['proposed', 'awaiting_approval', 'approved', 'edited', 'asking']);
+const OPEN_STATES = new Set<ActionView['state']>(['proposed', 'awaiting_approval', 'approved', 'edited', 'asking', 'running']);
 
 class Draft {
   readonly s: TimelineState;
@@ -104,6 +104,12 @@ class Draft {
     // An action the log never proposed (e.g. a loop question): the event still belongs to the latest step.
     this.lastStep(seq, at);
     return undefined;
+  }
+
+  /** The action's tool view, owned by this fold (a new object the first time it changes). */
+  private toolOf(a: ActionView): ToolView | undefined {
+    if (!a.tool) return undefined;
+    return (a.tool = this.own(a.tool, (v) => ({ ...v, chunks: v.chunks.slice() })));
   }
 
   private totals() {
@@ -198,8 +204,9 @@ class Draft {
           actionId: e.actionId, step: e.step, action: e.action, screenAction: e.screenAction,
           state: e.action.type === 'screenshot' ? 'performed' : 'proposed',
           risks: e.risks, approvalReasons: undefined, rejectReason: undefined, edited: false, error: undefined, skipReason: undefined,
-          question: undefined, answer: undefined, loopRepeats: undefined, ms: undefined, seq,
+          question: undefined, answer: undefined, loopRepeats: undefined, ms: undefined, tool: undefined, seq,
         };
+        if (e.action.type === 'tool') a.tool = newTool(e.action.name, e.action.input);
         this.owned.add(a);
         step?.actions.push(a);
         this.totals().actions += 1;
@@ -234,6 +241,8 @@ class Draft {
             a.state = 'edited';
             a.edited = true;
             if (a.action.type === 'tool') a.action = { ...a.action, input: e.input };
+            const tool = this.toolOf(a);
+            if (tool) tool.input = e.input;
           }
         } else {
           if (a) {
@@ -273,6 +282,44 @@ class Draft {
           a.skipReason = e.reason;
         }
         this.clearClick(e.actionId);
+        break;
+      }
+      case 'tool_called': {
+        const a = this.action(e.actionId, seq, at);
+        if (a) {
+          a.state = 'running';
+          if (a.action.type === 'tool') a.action = { ...a.action, input: e.input };
+          a.tool ??= newTool(e.name, e.input);
+          const tool = this.toolOf(a)!;
+          tool.input = e.input;
+          tool.running = true;
+        }
+        s.phase = { kind: 'acting', step: a?.step ?? this.currentStep(), actionId: e.actionId };
+        break;
+      }
+      case 'tool_output': {
+        const a = this.action(e.actionId, seq, at);
+        const tool = a && this.toolOf(a);
+        if (tool) appendOutput(tool, e.stream, e.text);
+        break;
+      }
+      case 'tool_finished': {
+        const a = this.action(e.actionId, seq, at);
+        const tool = a && this.toolOf(a);
+        if (a && tool) {
+          a.state = e.isError ? 'failed' : 'performed';
+          a.ms = e.ms;
+          tool.running = false;
+          tool.ms = e.ms;
+          tool.exitCode = e.exitCode;
+          tool.truncated = e.truncated;
+          tool.timedOut = e.timedOut === true;
+          tool.isError = e.isError;
+          tool.result = e.output.length > TOOL_OUTPUT_CAP ? e.output.slice(-TOOL_OUTPUT_CAP) : e.output;
+          tool.images = e.images ?? [];
+        }
+        this.totals().actionMs += e.ms;
+        s.phase = { kind: 'tool_finished', step: a?.step ?? this.currentStep(), actionId: e.actionId };
         break;
       }
       case 'loop_detected': {
@@ -359,7 +406,37 @@ class Draft {
     step.end = outcome;
     for (let i = 0; i < step.actions.length; i++) {
       const a = step.actions[i]!;
-      if (OPEN_STATES.has(a.state)) step.actions[i] = { ...a, state: 'cancelled', seq };
+      if (OPEN_STATES.has(a.state)) step.actions[i] = { ...a, state: 'cancelled', tool: a.tool?.running ? { ...a.tool, running: false } : a.tool, seq };
+    }
+  }
+}
+
+function newTool(name: string, input: Record<string, unknown>): ToolView {
+  return {
+    name, input, running: false, chunks: [], keptChars: 0, droppedChars: 0, exitCode: undefined, ms: undefined,
+    truncated: false, timedOut: false, isError: false, result: undefined, images: [],
+  };
+}
+
+/** Appends to an owned tool view: joins a chunk to the last one of its stream, then drops the oldest output over the cap. */
+function appendOutput(tool: ToolView, stream: ToolView['chunks'][number]['stream'], text: string): void {
+  const last = tool.chunks.at(-1);
+  if (last?.stream === stream) tool.chunks[tool.chunks.length - 1] = { stream, text: last.text + text };
+  else tool.chunks.push({ stream, text });
+  tool.keptChars += text.length;
+  let over = tool.keptChars - TOOL_OUTPUT_CAP;
+  while (over > 0) {
+    const first = tool.chunks[0]!;
+    if (first.text.length <= over) {
+      tool.chunks.shift();
+      over -= first.text.length;
+      tool.keptChars -= first.text.length;
+      tool.droppedChars += first.text.length;
+    } else {
+      tool.chunks[0] = { stream: first.stream, text: first.text.slice(over) };
+      tool.keptChars -= over;
+      tool.droppedChars += over;
+      over = 0;
     }
   }
 }

@@ -22,6 +22,8 @@ export type ActionState =
   | 'skipped'
   | 'asking'
   | 'answered'
+  /** A tool call that has started and not finished. */
+  | 'running'
   /** The run ended before this action got an outcome. */
   | 'cancelled';
 
@@ -43,7 +45,39 @@ export interface ActionView {
   answer: string | undefined;
   loopRepeats: number | undefined;
   ms: number | undefined;
+  /** A tool call's input, live output and result; undefined for screen actions. */
+  tool: ToolView | undefined;
   seq: number;
+}
+
+export interface ToolChunk {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** At most this much live output (characters) is kept per tool call; older output is dropped first. */
+export const TOOL_OUTPUT_CAP = 256 * 1024;
+
+export interface ToolView {
+  name: string;
+  /** What it runs (or ran) with: the model's input, the operator's edit, or the engine's parsed input once called. */
+  input: Record<string, unknown>;
+  running: boolean;
+  /** Live output in order; adjacent chunks of one stream are joined. */
+  chunks: ToolChunk[];
+  /** Characters in `chunks`. */
+  keptChars: number;
+  /** Characters dropped from the start to stay within TOOL_OUTPUT_CAP. */
+  droppedChars: number;
+  exitCode: number | undefined;
+  ms: number | undefined;
+  /** The engine kept only part of the output for the model. */
+  truncated: boolean;
+  timedOut: boolean;
+  isError: boolean;
+  /** What the model was told; shown when a tool streams nothing (read_file, list_dir). */
+  result: string | undefined;
+  images: string[];
 }
 
 export interface ModelErrorView {
@@ -100,6 +134,7 @@ export type Phase =
   | { kind: 'responded'; step: number }
   | { kind: 'retrying'; step: number; message: string }
   | { kind: 'acting'; step: number; actionId: string }
+  | { kind: 'tool_finished'; step: number; actionId: string }
   | { kind: 'settling'; step: number }
   | { kind: 'ended' };
 

@@ -6,7 +6,8 @@ import { TargetError, type RunTarget } from '../desktop/targets.ts';
 import { createPlanner, PROVIDER_NAMES, ProviderError, type PlannerChoice } from '../models/create-planner.ts';
 import type { AdapterName } from '../models/providers.ts';
 import type { AgentRun } from '../run/agent-run.ts';
-import { startRun, type ToolChoice } from '../run/start-run.ts';
+import { startRun, type RunSpec, type ToolChoice } from '../run/start-run.ts';
+import { cliSkills } from './skills-commands.ts';
 import type { ApprovalMode, RunEvent, RunOptions } from '../run/events.ts';
 import { resolveTools } from '../tools/registry.ts';
 import { displayTarget } from './display-option.ts';
@@ -104,7 +105,7 @@ export const runCommands: Command[] = [
       const options = runOptionsFrom(values);
       const target = displayTarget(values, USAGE);
       const threadId = str(values, 'thread');
-      return runAgent({ task, choice, options, target, tools: toolChoiceFrom(values), json: values['json'] === true, ...(threadId ? { threadId } : {}), values });
+      return runAgent({ task, choice, options, target, tools: toolChoiceFrom(values), json: values['json'] === true, ...(threadId ? { threadId } : {}), values, skills: await cliSkills(values) });
     },
   },
 ];
@@ -121,10 +122,12 @@ export interface RunArgs {
   values: Values;
   /** Told the display once it is known, before the run starts (automations probe its windows). */
   onDisplay?: (d: { display: string; env?: Record<string, string>; virtual?: VirtualDisplay }) => void;
+  /** Skills offered to the model (the data folder's, as the app offers them). */
+  skills?: RunSpec['skills'];
 }
 
 /** Runs a planner on a display with the terminal as operator; `deskpilot automations run` reuses it. */
-export async function runAgent({ task, choice, options, target, tools, json, threadId, values, onDisplay }: RunArgs): Promise<number> {
+export async function runAgent({ task, choice, options, target, tools, json, threadId, values, onDisplay, skills }: RunArgs): Promise<number> {
   // Events come redacted from the store; this catches the key in lines that never went through it,
   // whole occurrences of a real key only (never a placeholder), so --json stays exact.
   const redactor = new Redactor([choice.secret]);
@@ -186,7 +189,7 @@ export async function runAgent({ task, choice, options, target, tools, json, thr
     const { store } = cli;
     const { run: started, closed } = await startRun(
       runTarget,
-      { store, planner: choice.planner, provider: choice.provider, model: choice.model, task, threadId, options, tools },
+      { store, planner: choice.planner, provider: choice.provider, model: choice.model, task, threadId, options, tools, skills },
       {
         onDisplay: (d) => {
           if (d.sandboxed) note(`sandbox display ${d.display} (HOME=${d.env?.['HOME']}); it stops when the run ends`);

@@ -1,6 +1,6 @@
 // deskpilot skills list | show NAME | validate PATH | install PATH_OR_ZIP | new NAME: the skills of a
 // data folder (built-in, <data folder>/skills, the settings' folders), checked as the app checks them.
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { skillSources, skillSummary, userSkillsDir } from '../app/skill-commands.ts';
 import { SettingsFile } from '../app/settings-file.ts';
 import { forTerminal, jsonForTerminal } from '../run/terminal-text.ts';
@@ -9,7 +9,9 @@ import { installSkill, newSkill, SkillInstallError } from '../skills/install.ts'
 import { listSkillFiles } from '../skills/skill-folder.ts';
 import { readSkillFolder, type SkillProblem } from '../skills/skill-file.ts';
 import { defaultDataDir } from '../store/paths.ts';
+import type { RunSpec } from '../run/start-run.ts';
 import { CliError, optionReader, type Command, type OptionValues } from './command.ts';
+import { dbPathFrom } from './store-access.ts';
 
 // Skill files come from anyone: what they say is printed without escape sequences.
 const out = (line: string) => process.stdout.write(`${forTerminal(line)}\n`);
@@ -23,6 +25,12 @@ async function catalogOf(dataDir: string) {
   const settings = new SettingsFile(join(dataDir, 'settings.json'));
   for (const w of settings.warnings) process.stderr.write(`deskpilot: ${forTerminal(w)}\n`);
   return discoverSkills(skillSources(dataDir, settings.get()));
+}
+
+/** The skills `deskpilot run` offers: those of the data folder beside the run database (--db or the default). */
+export async function cliSkills(values: OptionValues): Promise<RunSpec['skills']> {
+  const catalog = await catalogOf(dirname(dbPathFrom(values)));
+  return { catalog };
 }
 
 const problemLine = (p: SkillProblem) => `  ${p.severity}: ${p.field ? `${p.field}: ` : ''}${p.message} (${p.file})`;

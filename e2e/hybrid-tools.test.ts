@@ -96,8 +96,8 @@ describe('hybrid runs: the shell and the screen in one run', () => {
     await closed;
     expect(result).toMatchObject({ status: 'done', answer: 'The note has both lines.' });
     expect(note).toBe('hello from the shell\nand the GUI\n');
-    expect(run.tools).toEqual(['shell', 'read_file', 'write_file', 'list_dir']);
-    expect(ofType(store, run, 'run_started')[0]!.tools).toEqual(['shell', 'read_file', 'write_file', 'list_dir']);
+    expect(run.tools).toEqual(['shell', 'read_file', 'write_file', 'edit_file', 'list_dir']);
+    expect(ofType(store, run, 'run_started')[0]!.tools).toEqual(['shell', 'read_file', 'write_file', 'edit_file', 'list_dir']);
     // The model was told what the shell printed, including the check at the end.
     const outputs = toolOutputs();
     expect(outputs[0]).toContain('started');

@@ -15,18 +15,18 @@ const echo: Tool<{ text: string }> = {
 describe('ToolRegistry', () => {
   it('holds the built-ins, and every set names only registered tools', () => {
     const reg = builtinRegistry();
-    expect(reg.names).toEqual(['shell', 'read_file', 'write_file', 'list_dir']);
+    expect(reg.names).toEqual(['shell', 'read_file', 'write_file', 'edit_file', 'list_dir']);
     for (const members of Object.values(TOOL_SETS)) for (const m of members) expect(reg.has(m)).toBe(true);
     expect(createBuiltinTools()).not.toBe(createBuiltinTools());
   });
 
   it('picks tools by set and by name, each once, and refuses unknown names listing the choices', () => {
-    expect(resolveTools(['shell', 'files']).map((t) => t.name)).toEqual(['shell', 'read_file', 'write_file', 'list_dir']);
-    expect(resolveTools(['read_file', 'files', ' list_dir ']).map((t) => t.name)).toEqual(['read_file', 'write_file', 'list_dir']);
+    expect(resolveTools(['shell', 'files']).map((t) => t.name)).toEqual(['shell', 'read_file', 'write_file', 'edit_file', 'list_dir']);
+    expect(resolveTools(['read_file', 'files', ' list_dir ']).map((t) => t.name)).toEqual(['read_file', 'write_file', 'edit_file', 'list_dir']);
     expect(resolveTools([]).length).toBe(0);
-    expect(resolveTools().length).toBe(4);
+    expect(resolveTools().length).toBe(5);
     expect(() => resolveTools(['shel'])).toThrow(UnknownToolError);
-    expect(() => resolveTools(['shel'])).toThrow('there is no tool or tool set "shel"; choose from shell, files, read_file, write_file, list_dir');
+    expect(() => resolveTools(['shel'])).toThrow('there is no tool or tool set "shel"; choose from shell, files, read_file, write_file, edit_file, list_dir');
   });
 
   it('refuses a second tool of the same name and names that models cannot call', () => {
@@ -48,7 +48,7 @@ describe('ToolRegistry', () => {
     const shell = specs.find((s) => s.name === 'shell')!;
     expect(shell.parameters['required']).toEqual(['command']);
     expect(Object.keys(shell.parameters['properties'] as object)).toEqual(['command', 'cwd', 'timeout_seconds']);
-    expect(builtinRegistry().specs(['files']).map((s) => s.name)).toEqual(['read_file', 'write_file', 'list_dir']);
+    expect(builtinRegistry().specs(['files']).map((s) => s.name)).toEqual(['read_file', 'write_file', 'edit_file', 'list_dir']);
     // A non-strict object (an MCP tool's, say) gets the same closed shape; a non-object is refused.
     expect(new ToolRegistry([echo]).specs()[0]!.parameters).toEqual({
       type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false,

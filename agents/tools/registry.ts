@@ -2,6 +2,7 @@
 // come in sets (`shell`, `files`) so `--tools shell,files` can pick them; skills and MCP servers
 // register theirs beside them.
 import { z } from 'zod';
+import { createEditFileTool } from './edit-file.ts';
 import { createListDirTool, createReadFileTool, createWriteFileTool } from './files.ts';
 import { createShellTool } from './shell.ts';
 import type { Tool, ToolSpec } from './tool.ts';
@@ -14,7 +15,7 @@ export class UnknownToolError extends Error {
 /** Built-in tool sets: set name -> the tools in it. */
 export const TOOL_SETS: Record<string, string[]> = {
   shell: ['shell'],
-  files: ['read_file', 'write_file', 'list_dir'],
+  files: ['read_file', 'write_file', 'edit_file', 'list_dir'],
 };
 
 /** The JSON schema of a tool's input as models want it: an object schema, no `$schema`, no extra keys allowed. */
@@ -90,7 +91,7 @@ export class ToolRegistry {
 
 /** Fresh instances of the built-in tools. */
 export function createBuiltinTools(): Tool[] {
-  return [createShellTool(), createReadFileTool(), createWriteFileTool(), createListDirTool()] as Tool[];
+  return [createShellTool(), createReadFileTool(), createWriteFileTool(), createEditFileTool(), createListDirTool()] as Tool[];
 }
 
 export function builtinRegistry(): ToolRegistry {

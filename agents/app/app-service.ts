@@ -20,7 +20,8 @@ import { RunHost } from './run-host.ts';
 import { KeyRing } from './key-binding.ts';
 import type { SecretStore } from './secrets.ts';
 import { SettingsFile } from './settings-file.ts';
-import { skillHandlers, type SkillHandlers } from './skill-commands.ts';
+import { skillHandlers, skillSources, type SkillHandlers } from './skill-commands.ts';
+import { discoverSkills } from '../skills/discovery.ts';
 
 export { CommandError } from './command-error.ts';
 
@@ -232,7 +233,10 @@ export class AppService {
     },
     'runs.start': async ({ task, threadId, providerId, options }) => {
       if (threadId && !this.store.getThread(threadId)) throw new CommandError('not_found', `no thread ${threadId}`);
-      const run = await this.host.start({ task, ...(threadId ? { threadId } : {}), provider: this.provider(providerId), settings: this.settings.get(), ...(options ? { options } : {}) });
+      const settings = this.settings.get();
+      // Skills are discovered per run, so one installed or turned off a moment ago counts.
+      const skills = { catalog: await discoverSkills(skillSources(this.opts.dataDir, settings)) };
+      const run = await this.host.start({ task, ...(threadId ? { threadId } : {}), provider: this.provider(providerId), settings, ...(options ? { options } : {}), skills });
       if (!threadId) this.emit({ kind: 'threads_changed' });
       return this.run(run.id);
     },

@@ -9,7 +9,7 @@ import type { Planner } from '../models/planner.ts';
 import { findPreset } from '../models/providers.ts';
 import type { AgentRun } from '../run/agent-run.ts';
 import type { RunOptions } from '../run/events.ts';
-import { startRun, type ToolChoice, type ToolSettings } from '../run/start-run.ts';
+import { startRun, type RunSpec, type ToolChoice, type ToolSettings } from '../run/start-run.ts';
 import type { Store } from '../store/store.ts';
 import type { ProviderConfig, Settings } from '../contract.ts';
 import { CommandError } from './command-error.ts';
@@ -50,6 +50,8 @@ export interface StartRequest {
   provider: ProviderConfig;
   settings: Settings;
   options?: Partial<RunOptions>;
+  /** Skills offered to the model (the data folder's); none when absent. */
+  skills?: RunSpec['skills'];
 }
 
 export class RunHost {
@@ -97,7 +99,7 @@ export class RunHost {
     return this.startPlanned({
       task: req.task, planner: choice.planner, provider: req.provider.id, ...(choice.model ? { model: choice.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}),
       options: { ...req.settings.run, ...req.options }, target: this.target(req.settings),
-      toolSettings: toolSettingsFrom(req.settings),
+      toolSettings: toolSettingsFrom(req.settings), skills: req.skills,
     });
   }
 
@@ -106,6 +108,7 @@ export class RunHost {
     task: string; planner: Planner; provider: string; model?: string | undefined; threadId?: string | undefined; options: Partial<RunOptions>; target: RunTarget;
     tools?: ToolChoice;
     toolSettings?: ToolSettings | undefined;
+    skills?: RunSpec['skills'];
     /** Told the display before the run starts. */
     onDisplay?: (d: RunDisplay) => void;
   }): Promise<AgentRun> {
@@ -121,7 +124,7 @@ export class RunHost {
     try {
       const { run, target: opened, closed } = await startRun(
         target,
-        { store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools, toolSettings: req.toolSettings, env: this.opts.env },
+        { store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools, toolSettings: req.toolSettings, skills: req.skills, env: this.opts.env },
         { wrapDriver: this.opts.wrapDriver, onDisplay: (d) => req.onDisplay?.(d) },
       ).catch((err: unknown) => {
         throw err instanceof TargetError ? new CommandError('failed', err.message) : err;

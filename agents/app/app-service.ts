@@ -15,6 +15,7 @@ import { AutomationRunner } from './automation-runner.ts';
 import { CommandError, toCommandError } from './command-error.ts';
 import { recordingCommands, type Recordings } from './recording-commands.ts';
 import { pruneScreenshots } from './retention.ts';
+import type { Approver } from '../run/events.ts';
 import { exportRun } from './run-export.ts';
 import { RunHost } from './run-host.ts';
 import { KeyRing } from './key-binding.ts';
@@ -112,11 +113,14 @@ export class AppService {
   }
 
   /** Parses the input with the command's schema and runs it; every failure is a CommandError. */
-  async call(command: string, input: unknown): Promise<unknown> {
+  // `caller`: who sent it, from the transport (serve passes the client's address); IPC and the CLI are the local user.
+  async call(command: string, input: unknown, caller: Approver = { kind: 'local' }): Promise<unknown> {
     if (!isCommandName(command)) throw new CommandError('unknown_command', `unknown command "${command}"`);
     if (this.closed) throw new CommandError('failed', 'Deskpilot is shutting down');
     try {
       const parsed = commands[command].input.parse(input ?? {});
+      // The approver comes from the transport, never from the input (the schema drops any `by` a client sends).
+      if (command === 'approvals.decide') (parsed as { decision: object }).decision = { ...(parsed as { decision: object }).decision, by: caller };
       return await (this.handlers[command] as (i: unknown) => unknown)(parsed);
     } catch (err) {
       throw toCommandError(err);

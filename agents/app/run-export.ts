@@ -3,7 +3,10 @@
 import type { Run } from '../contract.ts';
 import type { LoggedRunEvent, RunEvent } from '../run/events.ts';
 import { formatEvent, localTime, runHeader, stepsOf } from '../run/run-format.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { verifyChain, type ChainRow, type ChainVerdict } from '../store/audit.ts';
 import { isBlobRef } from '../store/blobs.ts';
+import { isTerminal } from '../store/types.ts';
 import type { Store } from '../store/store.ts';
 
 const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', jpg: 'image/jpeg', webp: 'image/webp' };
@@ -34,10 +37,36 @@ export function exportRun(store: Store, run: Run, format: 'json' | 'html'): Expo
   const shots = screenshots(store, events);
   const base = `deskpilot-run-${run.id}`;
   if (format === 'json') {
-    const content = JSON.stringify({ format: 'deskpilot-run', version: 1, run, events, screenshots: Object.fromEntries(shots) }, null, 1);
+    // The chain as stored (exact text and hashes), so the file can be verified on its own and its head compared with the database's.
+    const chain = store.readChain(run.id);
+    const audit = { verdict: verifyChain(run.id, chain, isTerminal(run.status)), chain };
+    const content = JSON.stringify({ format: 'deskpilot-run', version: 1, run, events, screenshots: Object.fromEntries(shots), audit }, null, 1);
     return { filename: `${base}.json`, mime: 'application/json', content };
   }
   return { filename: `${base}.html`, mime: 'text/html', content: htmlReport(run, events, shots) };
+}
+
+/** Checks an exported run: its chain holds, and every event shown is the one the chain covers. */
+export function verifyExport(file: unknown): { runId: string; verdict: ChainVerdict } {
+  const f = (typeof file === 'object' && file !== null ? file : {}) as { format?: unknown; run?: { id?: unknown; status?: unknown }; events?: unknown; audit?: { chain?: unknown } };
+  const runId = typeof f.run?.id === 'string' ? f.run.id : '(unknown run)';
+  if (f.format !== 'deskpilot-run' || !Array.isArray(f.events)) throw new Error('this is not a Deskpilot JSON run export');
+  const rows = Array.isArray(f.audit?.chain) ? (f.audit.chain as ChainRow[]) : [];
+  if (rows.length === 0) return { runId, verdict: { status: 'not_chained', events: f.events.length } };
+  const ended = typeof f.run?.status === 'string' && ['done', 'failed', 'aborted', 'interrupted'].includes(f.run.status);
+  const verdict = verifyChain(runId, rows, ended);
+  if (verdict.status === 'broken') return { runId, verdict };
+  const events = f.events as Record<string, unknown>[];
+  for (let i = 0; i < Math.max(rows.length, events.length); i++) {
+    const row = rows[i];
+    const e = events[i];
+    if (!row || !e) return { runId, verdict: { status: 'broken', events: rows.length, seq: i + 1, problem: 'the export lists a different number of events than its chain' } };
+    const { runId: _r, seq, at, type, ...data } = e;
+    if (seq !== row.seq || at !== row.at || type !== row.type || !isDeepStrictEqual(data, JSON.parse(row.data))) {
+      return { runId, verdict: { status: 'broken', events: rows.length, seq: row.seq, problem: 'the event shown differs from the one its hash covers' } };
+    }
+  }
+  return { runId, verdict };
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

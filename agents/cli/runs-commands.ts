@@ -4,6 +4,10 @@ import type { RunEvent } from '../run/events.ts';
 import { eventJson, formatEvent, runHeader, runsTable, stepsOf } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 import { jsonForTerminal } from '../run/terminal-text.ts';
+import { describeVerdict, verifyChain, type ChainVerdict } from '../store/audit.ts';
+import { isTerminal } from '../store/types.ts';
+import { verifyExport } from '../app/run-export.ts';
+import { readFileSync } from 'node:fs';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -56,6 +60,47 @@ export const runsCommands: Command[] = [
         out('');
         for (const e of events) for (const line of formatEvent(e)) out(line);
         return 0;
+      } finally {
+        cli.close();
+      }
+    },
+  },
+  {
+    path: ['runs', 'verify'],
+    usage: 'runs verify RUN_ID|--all|--file EXPORT.json [--json] [--db PATH]',
+    summary: "checks a run's hash-chained log (or every run's, or an exported run's): exit 0 when no event was changed, removed or reordered, 1 naming the first wrong seq",
+    options: { all: { type: 'boolean' }, file: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } },
+    async run({ values, positionals }) {
+      const all = values['all'] === true;
+      const file = typeof values['file'] === 'string' ? values['file'] : undefined;
+      if ([all, file !== undefined, positionals.length > 0].filter(Boolean).length !== 1 || positionals.length > 1) {
+        throw new CliError(`give one run id, --all or --file EXPORT.json\nUsage: deskpilot ${this.usage}`);
+      }
+      const report = (runId: string, v: ChainVerdict) => out(values['json'] === true ? JSON.stringify({ runId, ...v }) : describeVerdict(runId, v));
+      if (file !== undefined) {
+        let exported: unknown;
+        try {
+          exported = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (err) {
+          throw new CliError(`cannot read ${file} as a Deskpilot JSON export: ${(err as Error).message}`, 1);
+        }
+        const { runId, verdict } = verifyExport(exported);
+        report(runId, verdict);
+        return verdict.status === 'broken' ? 1 : 0;
+      }
+      const cli = openCliStore(values);
+      try {
+        const runs = all ? cli.store.listRuns() : [cli.store.getRun(positionals[0]!)];
+        if (!runs[0] && !all) throw new CliError(`no run ${positionals[0]} in ${cli.path} (deskpilot runs list shows the recent ones)`);
+        let broken = 0;
+        for (const run of runs) {
+          if (!run) continue;
+          const verdict = verifyChain(run.id, cli.store.readChain(run.id), isTerminal(run.status));
+          if (verdict.status === 'broken') broken += 1;
+          report(run.id, verdict);
+        }
+        if (all && values['json'] !== true) process.stderr.write(`${runs.length} run(s) checked, ${broken} broken\n`);
+        return broken ? 1 : 0;
       } finally {
         cli.close();
       }

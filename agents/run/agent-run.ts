@@ -10,7 +10,7 @@ import type { ToolSpec } from '../tools/tool.ts';
 import type { Store } from '../store/store.ts';
 import type { RunStatus } from '../store/types.ts';
 import { AbortReason, RunControl } from './control.ts';
-import { DEFAULT_RUN_OPTIONS, type ApprovalDecision, type RunEvent, type RunOptions } from './events.ts';
+import { approverOf, DEFAULT_RUN_OPTIONS, type ApprovalDecision, type RunEvent, type RunOptions } from './events.ts';
 import { assessRisk, needsApproval, PolicySession } from './policy.ts';
 import { waitForSettle } from './settle.ts';
 import { RunTools, ToolCallError } from './run-tools.ts';
@@ -322,7 +322,7 @@ export class AgentRun {
     this.append({ type: 'approval_requested', actionId, reasons: risks.length ? risks : ['approval mode is "always"'] });
     this.setWaiting(true);
     const decision = await decided.finally(() => this.setWaiting(false));
-    this.append({ type: 'approval_decided', actionId, ...decision });
+    this.append({ type: 'approval_decided', actionId, ...decision, by: approverOf(decision) });
     return decision;
   }
 

@@ -31,6 +31,19 @@ export const approvalDecisionSchema = z.discriminatedUnion('decision', [
 ]);
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
+/** Who decided an approval: the person at this machine (Electron, the CLI's terminal) or an operator through `serve`. */
+export const approverSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }),
+  z.object({ kind: z.literal('remote'), address: z.string().max(200) }),
+]);
+export type Approver = z.infer<typeof approverSchema>;
+
+/** The approver a transport attached to a decision (AppService sets it from the caller, never from the input); local when none. */
+export function approverOf(decision: ApprovalDecision): Approver {
+  const parsed = approverSchema.safeParse((decision as { by?: unknown }).by);
+  return parsed.success ? parsed.data : { kind: 'local' };
+}
+
 const size = z.object({ width: z.number().int().positive(), height: z.number().int().positive() });
 export const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number().optional(), cacheReadTokens: z.number().optional() });
 const safetyCheck = z.object({ id: z.string(), code: z.string(), message: z.string() });
@@ -54,7 +67,8 @@ export const runEventSchema = z.union([
     risks: z.array(z.string()), safetyChecks: z.array(safetyCheck).optional(), raw: z.unknown().optional(),
   }),
   z.object({ type: z.literal('approval_requested'), actionId: z.string(), reasons: z.array(z.string()) }),
-  ...approvalDecisionSchema.options.map((d) => d.extend({ type: z.literal('approval_decided'), actionId: z.string() })),
+  // `by` is optional: events written before approvers were recorded have none.
+  ...approvalDecisionSchema.options.map((d) => d.extend({ type: z.literal('approval_decided'), actionId: z.string(), by: approverSchema.optional() })),
   z.object({ type: z.literal('action_performed'), actionId: z.string(), ms: z.number() }),
   z.object({ type: z.literal('action_failed'), actionId: z.string(), error: z.string() }),
   z.object({ type: z.literal('action_skipped'), actionId: z.string(), reason: z.string() }),

@@ -117,7 +117,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return send(res, 400, { error: { code: 'bad_input', message: `the body is not JSON: ${(err as Error).message}` } });
     }
     try {
-      send(res, 200, await opts.service.call(command, input));
+      // Decisions made here are recorded as a remote operator's, with the client's address.
+      send(res, 200, await opts.service.call(command, input, { kind: 'remote', address: req.socket.remoteAddress ?? 'unknown' }));
     } catch (err) {
       const e = err instanceof CommandError ? err : new CommandError('failed', (err as Error).message);
       send(res, STATUS[e.code], e.failure);

@@ -91,6 +91,11 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX inbox_by_time ON inbox (created_at DESC);
   `,
+  // 4: the audit trail (agents/store/audit.ts): each event's hash and the one before it; older events keep NULL.
+  `
+  ALTER TABLE events ADD COLUMN prev_hash TEXT;
+  ALTER TABLE events ADD COLUMN hash TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

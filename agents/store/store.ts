@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { monotonicFactory } from 'ulid';
+import { eventHash, type ChainRow } from './audit.ts';
 import { BlobStore, type BlobExt } from './blobs.ts';
 import { openDatabase, type Db } from './db.ts';
 import { jsonWithCleanStrings, Redactor } from './redact.ts';
@@ -99,9 +100,14 @@ function prepareStatements(db: Db) {
     activeRunIds: p(`SELECT id FROM runs WHERE status IN (${ACTIVE_SQL}) ORDER BY created_at, id`).pluck(),
     // One statement is one implicit transaction: SQLite takes the write lock before it reads max(seq),
     // so two writers (even two processes) can never hand out the same seq.
-    appendEvent: p(`INSERT INTO events (run_id, seq, type, at, data)
-      SELECT @runId, coalesce(max(seq), 0) + 1, @type, @at, @data FROM events WHERE run_id = @runId
+    // The hash is computed in the same statement, from the seq it allocates and the last event's hash.
+    appendEvent: p(`INSERT INTO events (run_id, seq, type, at, data, prev_hash, hash)
+      SELECT @runId, n.seq, @type, @at, @data, n.prev, deskpilot_chain(@runId, n.seq, @type, @at, @data, n.prev)
+      FROM (SELECT coalesce(max(seq), 0) + 1 AS seq,
+        (SELECT hash FROM events WHERE run_id = @runId ORDER BY seq DESC LIMIT 1) AS prev
+        FROM events WHERE run_id = @runId) AS n
       RETURNING seq`).pluck(),
+    readChain: p('SELECT seq, type, at, data, prev_hash AS prevHash, hash FROM events WHERE run_id = ? ORDER BY seq'),
     readEvents: p('SELECT seq, type, at, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     lastSeq: p('SELECT coalesce(max(seq), 0) FROM events WHERE run_id = ?').pluck(),
   };
@@ -133,6 +139,8 @@ export class Store {
     this.redactor = new Redactor(opts.secrets);
     this.#onListenerError = opts.onListenerError ?? ((err) => queueMicrotask(() => { throw err; }));
     db.function('deskpilot_fold', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? fold(s) : s));
+    db.function('deskpilot_chain', { deterministic: true }, (runId: unknown, seq: unknown, type: unknown, at: unknown, data: unknown, prev: unknown) =>
+      eventHash(String(runId), Number(seq), String(type), Number(at), String(data), typeof prev === 'string' ? prev : null));
     this.#sql = prepareStatements(db);
   }
 
@@ -294,6 +302,11 @@ export class Store {
       const event: object = { ...(JSON.parse(r['data'] as string) as object), runId, seq: r['seq'] as number, at: r['at'] as number, type: r['type'] as string };
       return event as StoredEvent<E>;
     });
+  }
+
+  /** The run's events exactly as stored, with their hashes: what `runs verify` and exports check. */
+  readChain(runId: string): ChainRow[] {
+    return this.#sql.readChain.all(runId) as ChainRow[];
   }
 
   /** The run's highest seq, 0 when it has no events. */

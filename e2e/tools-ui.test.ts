@@ -151,5 +151,45 @@ describe('tool calls in the UI', () => {
     expect(last).toContain(`home is ${home}`);
     expect(last).toContain('line3');
     await page.screenshot({ path: join(SHOTS, 'tool-done.png') });
+    expect(JSON.stringify(mock.requests[0]?.body)).toContain('"name":"shell"');
+  }, 120_000);
+
+  it('the Tools settings saved in the UI reach the next runs: the longest command, then no tools on this screen', async () => {
+    const settings = async () => {
+      await page.evaluate(() => (location.hash = '#/settings'));
+      await page.getByTestId('settings-tools').waitFor({ timeout: 15_000 });
+    };
+    const save = async () => {
+      await page.getByTestId('settings-save').click();
+      await page.getByTestId('settings-saved').waitFor({ timeout: 15_000 });
+    };
+    const onDisk = () => JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).tools;
+    const run = async (task: string) => {
+      await page.evaluate(() => (location.hash = '#/'));
+      await page.getByTestId('task-input').fill(task);
+      await page.getByTestId('start-run').click();
+      await expect.poll(() => page.getByTestId('run-task').textContent(), { timeout: 15_000 }).toBe(task);
+      await expect.poll(() => runView().getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    };
+
+    await settings();
+    await page.getByTestId('setting-max-command-seconds').fill('1');
+    await save();
+    expect(onDisk()).toEqual({ onOwnScreen: true, extraFolders: [], maxCommandSeconds: 1 });
+    mock.setTrajectory([{ actions: [shell('sleep 5; echo never')] }, { actions: [done('Too slow.')] }]);
+    await run('Wait a while');
+    const slow = toolItem('sleep 5; echo never');
+    expect(await slow.getByTestId('tool-summary').textContent()).toBe('timed out after 1 s');
+    expect(JSON.stringify(mock.requests.at(-1)?.body)).toContain('the settings allow at most 1 s');
+
+    await settings();
+    await page.getByTestId('setting-tools-own-screen').uncheck();
+    await save();
+    expect(onDisk()).toMatchObject({ onOwnScreen: false });
+    mock.setTrajectory([{ actions: [done('Nothing to run.')] }]); // also clears the recorded requests
+    await run('Look only');
+    const asked = mock.requests.map((r) => JSON.stringify(r.body));
+    expect(asked.length).toBeGreaterThan(0);
+    for (const body of asked) expect(body).not.toContain('"name":"shell"');
   }, 120_000);
 });

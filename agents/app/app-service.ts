@@ -37,6 +37,8 @@ export interface AppServiceOptions {
   /** A better_sqlite3.node built for Electron's ABI. */
   sqliteBinding?: string;
   env?: Record<string, string | undefined>;
+  /** Run scheduled automations (default); `deskpilot mcp` opens the data folder without, so the app's schedule fires once. */
+  schedule?: boolean;
 }
 
 type Input<C extends CommandName> = z.output<(typeof commands)[C]['input']>;
@@ -99,12 +101,17 @@ export class AppService {
     const pruned = await pruneScreenshots(shared.store, settings.get().keepScreenshotsDays).catch(() => 0);
     if (pruned) warnings.push(`deleted ${pruned} screenshot(s) older than ${settings.get().keepScreenshotsDays} days`);
     const service = new AppService(opts, shared, settings, warnings);
-    service.automations.scheduler.start();
+    if (opts.schedule !== false) service.automations.scheduler.start();
     return service;
   }
 
   get store() {
     return this.shared.store;
+  }
+
+  /** The runs in flight: the MCP server starts its sessions here, so approvals and controls reach them. */
+  get runHost(): RunHost {
+    return this.host;
   }
 
   onEvent(listener: (e: AppEvent) => void): () => void {

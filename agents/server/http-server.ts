@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppService } from '../app/app-service.ts';
 import { CommandError } from '../app/command-error.ts';
 import type { AppEvent, CommandFailure } from '../contract.ts';
+import { createMcpHttpHandler, type McpHttpHandler } from '../mcp/http-handler.ts';
 import { requestOrigin } from './origin.ts';
 
 export interface ServeOptions {
@@ -64,6 +65,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     return tokenOk(cookie(req, cookieName));
   };
 
+  let mcp: McpHttpHandler | undefined;
   const server = createServer((req, res) => {
     // A client that resets mid-request makes these emit 'error'; unhandled, that would end the process.
     req.on('error', () => res.destroy());
@@ -89,6 +91,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
       return res.end('Deskpilot: open the link `deskpilot serve` printed; it carries the access token.\n');
     }
+    // MCP clients (Streamable HTTP), behind the same origin, host and token checks as everything else.
+    if (url.pathname === '/mcp') return (mcp ??= createMcpHttpHandler(opts.service)).handle(req, res);
     const call = /^\/api\/call\/([a-z]+\.[A-Za-z]+)$/.exec(url.pathname);
     if (call) return callCommand(req, res, call[1]!);
     const blob = /^\/api\/blobs\/([^/]+)$/.exec(url.pathname);
@@ -202,6 +206,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     token,
     port,
     async close() {
+      await mcp?.close();
       for (const ws of sockets.clients) ws.terminate();
       sockets.close();
       server.closeAllConnections();

@@ -11,8 +11,9 @@ import { automationsCommands } from './cli/automations-commands.ts';
 import { scheduleCommands } from './cli/schedule-commands.ts';
 import { recordCommand } from './cli/record-command.ts';
 import { skillsCommands } from './cli/skills-commands.ts';
+import { mcpCommands } from './cli/mcp-commands.ts';
 
-const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands, ...automationsCommands, recordCommand, ...scheduleCommands, ...skillsCommands];
+const commands = [...displayCommands, ...desktopCommands, ...runCommands, ...runsCommands, ...modelsCommands, ...tasksCommands, ...serveCommands, ...automationsCommands, recordCommand, ...scheduleCommands, ...skillsCommands, ...mcpCommands];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

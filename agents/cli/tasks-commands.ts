@@ -1,6 +1,7 @@
 // deskpilot tasks run PATH...: OSWorld-format tasks, each on a fresh sandbox display, scored by their
 // evaluators and printed as a table (or JSON lines). Each agent run is saved like any other run.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createPlanner, ProviderError, type PlannerChoice } from '../models/create-planner.ts';
 import type { AdapterName } from '../models/providers.ts';
 import type { ApprovalMode, RunOptions } from '../run/events.ts';
@@ -10,9 +11,12 @@ import { describeProposed } from '../run/run-format.ts';
 import { openCliStore } from './store-access.ts';
 import { OperatorConsole } from './terminal-prompts.ts';
 import { Redactor } from '../store/redact.ts';
+import { tasksCheckCommands } from './tasks-check-commands.ts';
+import { writeResultsFile } from '../tasks/results-file.ts';
+import { defaultCacheDir } from '../tasks/file-cache.ts';
 
 const APPROVE_MODES: readonly ApprovalMode[] = ['never', 'risky', 'always'];
-const USAGE = 'tasks run PATH... [--provider PROVIDER (default scripted)] [--adapter NAME] [--base-url URL] [--model NAME] [--api-key KEY] [--approve never|risky|always] [--max-steps N] [--max-seconds N] [--json] [--db PATH]';
+const USAGE = 'tasks run PATH... [--provider PROVIDER (default scripted)] [--adapter NAME] [--base-url URL] [--model NAME] [--api-key KEY] [--approve never|risky|always] [--max-steps N] [--max-seconds N] [--json] [--db PATH] [--out results.json] [--cache-dir DIR] [--offline]';
 
 type Values = OptionValues;
 
@@ -93,6 +97,7 @@ export const tasksCommands: Command[] = [
     options: {
       provider: { type: 'string' }, adapter: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key': { type: 'string' },
       approve: { type: 'string' }, 'max-steps': { type: 'string' }, 'max-seconds': { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
+      out: { type: 'string' }, 'cache-dir': { type: 'string' }, offline: { type: 'boolean' },
     },
     async run({ values, positionals }) {
       if (positionals.length === 0) throw usageError('give one or more task files or folders, e.g. deskpilot tasks run e2e/tasks');
@@ -109,6 +114,7 @@ export const tasksCommands: Command[] = [
       return runTasks({ files, planners, runOptions, json, values });
     },
   },
+  ...tasksCheckCommands,
 ];
 
 interface TasksArgs {
@@ -164,12 +170,18 @@ async function runTasks({ files, planners, runOptions, json, values }: TasksArgs
       const result = await runTask(loaded, {
         store: cli.store, runOptions, operator, signal: stop.signal,
         planner: () => planners.make(file),
+        files: { cacheDir: resolve(str(values, 'cache-dir') ?? defaultCacheDir()), offline: values['offline'] === true, onProgress: note },
       });
       results.push(result);
       if (json) out(JSON.stringify({ type: 'task_result', ...result }));
       else note(`[${i + 1}/${files.length}] ${result.task}: ${result.status === 'scored' ? `score ${fmtScore(result.score)}` : result.status} (${result.steps} step${result.steps === 1 ? '' : 's'}, ${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ''}`);
     }
     const summary = summarize(results);
+    const outFile = str(values, 'out');
+    if (outFile) {
+      await writeResultsFile(outFile, results);
+      note(`results saved in ${outFile}; compare two with: deskpilot tasks compare A.json B.json`);
+    }
     if (json) out(JSON.stringify({ type: 'summary', ...summary, skipped: files.length - results.length, db: cli.path }));
     else {
       for (const line of tasksTable(results)) out(line);

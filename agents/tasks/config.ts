@@ -1,11 +1,15 @@
 // Runs a task's config steps (and its evaluator's postconfig) on the task's sandbox display:
 // programs start with the environment they need there, and steps that open a window wait for it.
 import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
+import { basename, delimiter, dirname, extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, UnsupportedError } from './errors.ts';
 import type { ConfigStep } from './task-schema.ts';
-import { commandArgv, homeOf, localSource, resolveVmPath, runInSandbox, type TaskSandbox } from './sandbox.ts';
+import { devtoolsUp, waitForDevtools } from './chrome.ts';
+import { resolveSource } from './file-cache.ts';
+import { onPath } from './machine.ts';
+import { commandArgv, fillIn, homeOf, resolveVmPath, runInSandbox, type TaskSandbox } from './sandbox.ts';
+import { OTHER_OPENERS, officeModuleFor } from './task-support.ts';
 
 interface AppSpec {
   /** The WM_CLASS its windows have (an xdotool regex). */
@@ -25,6 +29,8 @@ const LIBREOFFICE: AppSpec = {
   args: (args) => [...['--norestore', '--nologo'].filter((a) => !args.includes(a)), ...args],
 };
 
+const CHROME: AppSpec = { windowClass: '^(chromium|Chromium|google-chrome)', quietMs: 500 };
+
 /** The apps we know how to start and wait for, by program name. */
 const APPS: Record<string, AppSpec> = {
   xterm: { windowClass: '^xterm$' },
@@ -34,19 +40,30 @@ const APPS: Record<string, AppSpec> = {
   libreoffice: LIBREOFFICE,
   soffice: LIBREOFFICE,
   localc: LIBREOFFICE,
+  lowriter: LIBREOFFICE,
+  loimpress: LIBREOFFICE,
+  // Our google-chrome shim starts Chromium with first-run pages off and the sandbox's DevTools port.
+  'google-chrome': CHROME,
+  'google-chrome-stable': CHROME,
+  chromium: CHROME,
+  gimp: { windowClass: '^gimp', quietMs: 1000 },
+  vlc: { windowClass: '^vlc$', args: (args) => ['--no-qt-privacy-ask', '--no-video-title-show', ...args] },
+  thunderbird: { windowClass: '^thunderbird', quietMs: 1000 },
 };
 
 const TEXT_EXTS = new Set(['.txt', '.md', '.log', '.json', '.py', '.sh', '.conf', '.cfg', '.ini', '.yaml', '.yml', '.xml', '.html', '.css', '.js', '.ts', '']);
-const SHEET_EXTS = new Set(['.csv', '.tsv', '.xlsx', '.xls', '.ods']);
 
 /** What `open` starts for a path, like xdg-open on a desktop with these apps. */
 export async function openerFor(path: string): Promise<string[]> {
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory()) return ['pcmanfm', path];
   const ext = extname(path).toLowerCase();
-  if (SHEET_EXTS.has(ext)) return ['libreoffice', '--calc', path];
+  const module = officeModuleFor(path);
+  if (module) return ['libreoffice', `--${module}`, path];
   if (TEXT_EXTS.has(ext)) return ['mousepad', path];
-  throw new ConfigError(`open: no app is known for ${ext} files (${path}); known: folders, text files, spreadsheets (${[...SHEET_EXTS].join(' ')})`);
+  const other = OTHER_OPENERS[ext];
+  if (other) return [other === 'chromium' ? 'google-chrome' : other, path];
+  throw new ConfigError(`open: no app is known for ${ext} files (${path}); known: folders, text files, office documents, images, media, web pages`);
 }
 
 export async function runConfig(steps: ConfigStep[], sandbox: TaskSandbox, signal: AbortSignal, label = 'config'): Promise<void> {
@@ -65,7 +82,8 @@ async function runStep(step: ConfigStep, sandbox: TaskSandbox, signal: AbortSign
   const home = homeOf(sandbox);
   switch (step.type) {
     case 'launch': {
-      const argv = commandArgv(step.command, step.shell, home);
+      const argv = commandArgv(fillIn(sandbox, step.command), step.shell, home);
+      if (isForwarding(argv)) return;
       await start(sandbox, argv, signal);
       return;
     }
@@ -75,6 +93,7 @@ async function runStep(step: ConfigStep, sandbox: TaskSandbox, signal: AbortSign
       return;
     }
     case 'execute': {
+      if (isForwarding(commandArgv(step.command, step.shell, home))) return;
       const r = await runInSandbox(sandbox, step.command, { shell: step.shell, signal });
       // OSWorld goes on after a failing command (often a harmless pkill); the report says so.
       if (r.code !== 0) sandbox.warnings.push(`config command ${JSON.stringify(step.command)} ${r.error ?? `exited with ${r.code}`}${r.stderr.trim() ? `: ${r.stderr.trim().slice(0, 300)}` : ''}`);
@@ -94,15 +113,34 @@ async function runStep(step: ConfigStep, sandbox: TaskSandbox, signal: AbortSign
     }
     case 'download':
       for (const file of step.files) {
-        const from = localSource(file.url, sandbox.taskDir);
-        if (!from) throw new UnsupportedError(`download from ${file.url} (only files next to the task or file:// URLs; nothing is fetched from the network)`);
+        const from = await resolveSource(file.url, sandbox.taskDir, sandbox.files, { ...(file.sha256 ? { sha256: file.sha256 } : {}), signal });
+        if (!from) throw new UnsupportedError(`download from ${file.url} (only http(s), file:// and files next to the task)`);
         const to = resolveVmPath(file.path, home);
         await mkdir(dirname(to), { recursive: true });
         await copyFile(from, to);
       }
       return;
+    case 'chrome_open_tabs':
+      await openTabs(sandbox, step.urls, signal);
+      await settle(sandbox, signal, 500);
+      return;
     case 'unsupported':
       throw new UnsupportedError(`config step "${step.name}"`);
+  }
+}
+
+/** OSWorld forwards Chrome's DevTools port with socat; our google-chrome listens on the sandbox's own port, so this is not needed. */
+const isForwarding = (argv: string[]): boolean => argv.some((a, i) => basename(a) === 'socat' && (i === 0 || argv[0] === 'bash'))
+  || (argv[0] === 'bash' && /(^|[;&|]\s*)socat\s/.test(argv[2] ?? ''));
+
+/** chrome_open_tabs: Chromium up with its DevTools port (started if needed), then one new tab per URL. */
+async function openTabs(sandbox: TaskSandbox, urls: string[], signal: AbortSignal): Promise<void> {
+  if (!sandbox.chromePort) throw new ConfigError('chrome_open_tabs: this sandbox has no Chrome DevTools port');
+  if (!(await devtoolsUp(sandbox.chromePort))) await start(sandbox, ['google-chrome'], signal);
+  await waitForDevtools(sandbox.chromePort, signal);
+  for (const url of urls) {
+    const r = await fetch(`http://127.0.0.1:${sandbox.chromePort}/json/new?${encodeURI(url)}`, { method: 'PUT', signal });
+    if (!r.ok) throw new ConfigError(`chrome_open_tabs: Chromium would not open ${url} (HTTP ${r.status})`);
   }
 }
 
@@ -111,11 +149,21 @@ async function start(sandbox: TaskSandbox, argv: string[], signal: AbortSignal):
   const [program, ...rest] = argv;
   const app = APPS[basename(program!)];
   const before = app ? await windows(sandbox, app.windowClass) : [];
-  await sandbox.display.launch(program!, app?.args ? app.args(rest) : rest, { ...(app?.env ? { env: app.env } : {}), cwd: homeOf(sandbox) });
+  const env = { ...sandbox.env, ...app?.env };
+  await sandbox.display.launch(resolveProgram(program!, env['PATH']), app?.args ? app.args(rest) : rest, { env, cwd: homeOf(sandbox) });
   if (!app) return settle(sandbox, signal);
   const id = await waitForNewWindow(sandbox, app.windowClass, before, signal);
   await sandbox.display.run('xdotool', ['windowactivate', '--sync', id]).catch(() => undefined);
   await settle(sandbox, signal, app.quietMs);
+}
+
+/** A program by name through the sandbox's PATH (our shims first), so `python` and `google-chrome` are ours. */
+function resolveProgram(name: string, path: string | undefined): string {
+  // Chromium itself goes through the google-chrome shim too: the flags and the DevTools port are there.
+  const program = name === 'chromium' || name === 'chromium-browser' ? 'google-chrome' : name;
+  if (program.includes('/') || !path) return program;
+  const dir = path.split(delimiter).find((d) => onPath(join(d, program)));
+  return dir ? join(dir, program) : program;
 }
 
 async function windows(sandbox: TaskSandbox, windowClass: string): Promise<string[]> {

@@ -5,7 +5,7 @@ import { runConfig } from './config.ts';
 import { UnsupportedError } from './errors.ts';
 import { getValue, isMissing } from './getters.ts';
 import { declaredInfeasible, METRICS, type RunEnding } from './metrics.ts';
-import type { ConfigStep, Getter, Task } from './task-schema.ts';
+import type { Task } from './task-schema.ts';
 import type { TaskSandbox } from './sandbox.ts';
 
 export interface Evaluation {
@@ -14,31 +14,8 @@ export interface Evaluation {
   details: string[];
 }
 
-const GETTERS = new Set(['vm_file', 'cloud_file', 'vm_command_line', 'vm_command_error', 'rule']);
-
-/** Everything in a task that Deskpilot cannot run, found before anything starts. */
-export function unsupportedParts(task: Task): string[] {
-  const steps = (list: ConfigStep[], where: string) => list.flatMap((s) => (s.type === 'unsupported' ? [`${where} step "${s.name}"`] : []));
-  const getter = (g: Getter | undefined) => (g?.type === 'unsupported' ? [`getter "${g.name}"`] : g && !GETTERS.has(g.type) ? [`getter "${g.type}"`] : []);
-  return [
-    ...steps(task.config, 'config'),
-    ...steps(task.evaluator.postconfig, 'postconfig'),
-    ...task.evaluator.metrics.flatMap((m) => [...(m.func in METRICS ? [] : [`func "${m.func}"`]), ...getter(m.result), ...getter(m.expected), ...tableRules(m.func, m.options)]),
-  ].filter((v, i, all) => all.indexOf(v) === i);
-}
-
-const TABLE_RULES = new Set(['sheet_data', 'sheet_print', 'check_cell']);
-
-/** compare_table rules we cannot check from a saved file's values (styles, charts, filters...). */
-function tableRules(func: string, options: Record<string, unknown>): string[] {
-  if (func !== 'compare_table' || !Array.isArray(options['rules'])) return [];
-  return (options['rules'] as Record<string, unknown>[]).flatMap((r) => {
-    const type = String(r?.['type']);
-    if (!TABLE_RULES.has(type)) return [`compare_table rule "${type}"`];
-    const props = type === 'check_cell' && typeof r['props'] === 'object' && r['props'] !== null ? Object.keys(r['props']) : [];
-    return props.filter((p) => p !== 'value').map((p) => `compare_table check_cell property "${p}"`);
-  });
-}
+/** Everything in a task that Deskpilot cannot run, found before anything starts (shared with `tasks check`). */
+export { unsupportedParts } from './task-support.ts';
 
 /** Whether the whole evaluation is `infeasible` (the agent's answer alone decides). */
 export const isInfeasibleTask = (task: Task): boolean => task.evaluator.metrics.length === 1 && task.evaluator.metrics[0]!.func === 'infeasible';

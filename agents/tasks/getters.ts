@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import { UnsupportedError } from './errors.ts';
 import type { Getter } from './task-schema.ts';
-import { homeOf, localSource, resolveVmPath, runInSandbox, type TaskSandbox } from './sandbox.ts';
+import { chromeValue } from './chrome.ts';
+import { resolveSource } from './file-cache.ts';
+import { homeOf, resolveVmPath, runInSandbox, type TaskSandbox } from './sandbox.ts';
 
 /** A getter whose value could not be had; `missing` names the file. */
 export interface Missing {
@@ -29,12 +31,13 @@ export async function getValue(getter: Getter, sandbox: TaskSandbox, signal?: Ab
       return getter.multi ? pickGiven(values as string[], getter.gives) : values[0];
     }
     case 'cloud_file': {
-      const paths = (Array.isArray(getter.path) ? getter.path : [getter.path]).map((p) => {
-        const local = localSource(p, sandbox.taskDir);
-        if (!local) throw new UnsupportedError(`cloud_file from ${p} (only files next to the task or file:// URLs; nothing is downloaded)`);
+      const paths: string[] = [];
+      for (const p of Array.isArray(getter.path) ? getter.path : [getter.path]) {
+        const local = await resolveSource(p, sandbox.taskDir, sandbox.files, signal ? { signal } : {});
+        if (!local) throw new UnsupportedError(`cloud_file from ${p} (only http(s), file:// and files next to the task)`);
         if (!existsSync(local)) throw new Error(`the task's expected file ${local} does not exist`);
-        return local;
-      });
+        paths.push(local);
+      }
       return getter.multi ? pickGiven(paths, getter.gives) : paths[0];
     }
     case 'vm_command_line':
@@ -45,6 +48,8 @@ export async function getValue(getter: Getter, sandbox: TaskSandbox, signal?: Ab
     }
     case 'rule':
       return getter.rules;
+    case 'chrome':
+      return chromeValue(getter.name, sandbox.chromePort, home, signal);
     case 'unsupported':
       throw new UnsupportedError(`getter "${getter.name}"`);
   }

@@ -61,11 +61,11 @@ describe('runTask without a display', () => {
   it('reports an unsupported task at once: no display, no planner, score 0', async () => {
     const file = join(dir, 'tabs.json');
     writeFileSync(file, JSON.stringify({
-      id: 'tabs', instruction: 'Open two tabs', config: [{ type: 'chrome_open_tabs', parameters: { urls_to_open: [] } }],
-      evaluator: { func: 'is_expected_tabs', result: { type: 'open_tabs_info' }, expected: { type: 'rule', rules: {} } },
+      id: 'tabs', instruction: 'Open two tabs', config: [{ type: 'googledrive', parameters: {} }],
+      evaluator: { func: 'check_accessibility_tree', result: { type: 'accessibility_tree' }, expected: { type: 'rule', rules: {} } },
     }));
     const r = await runTask(await loadTask(file), { store, planner: noPlanner });
-    expect(r).toMatchObject({ task: 'tabs', status: 'unsupported', score: 0, steps: 0, tokens: 0, error: 'unsupported: config step "chrome_open_tabs", func "is_expected_tabs", getter "open_tabs_info"' });
+    expect(r).toMatchObject({ task: 'tabs', status: 'unsupported', score: 0, steps: 0, tokens: 0, error: 'unsupported: config step "googledrive", func "check_accessibility_tree", getter "accessibility_tree"' });
     expect(r.runId).toBeUndefined();
     expect(r.seconds).toBeLessThan(1);
   });

@@ -16,6 +16,10 @@ import { UnsupportedError } from './errors.ts';
 import { evaluate, unsupportedParts } from './evaluator.ts';
 import type { TaskSandbox } from './sandbox.ts';
 import { parseTask, type Task } from './task-schema.ts';
+import { defaultCacheDir, DownloadError, fetchToCache, isCached, MissingFileError, type FileSource } from './file-cache.ts';
+import { machineEnv } from './machine.ts';
+import { taskSupport } from './task-support.ts';
+import { createServer, type AddressInfo } from 'node:net';
 
 export interface LoadedTask {
   file: string;
@@ -81,6 +85,8 @@ export interface RunTaskOptions {
   onRunStarted?(run: AgentRun, task: Task): void;
   /** The tools the agent may call; by default those of any sandboxed run (a shell and files). */
   tools?: ToolChoice;
+  /** Where http(s) task files come from; by default the data folder's task-cache, fetching what is missing. */
+  files?: FileSource;
 }
 
 /** Task files from files and folders (recursively): `*.json`, except trajectories (`*.script.json`, `*.mock.json`). */
@@ -137,6 +143,14 @@ export async function runTask(loaded: LoadedTask, opts: RunTaskOptions): Promise
   if (unsupported.length > 0) return finish({ ...base, status: 'unsupported', error: `unsupported: ${unsupported.join(', ')}` });
 
   const signal = opts.signal ?? new AbortController().signal;
+  const files = opts.files ?? { cacheDir: defaultCacheDir(), offline: false };
+  // Every remote file before a display starts: a missing one (offline) or a failed download ends the task at once.
+  try {
+    await fetchTaskFiles(task, files, signal);
+  } catch (err) {
+    if (err instanceof MissingFileError || err instanceof DownloadError) return finish({ ...base, status: 'error', error: err.message });
+    throw err;
+  }
   let setup: PlannerSetup;
   try {
     setup = await opts.planner({ ...loaded, task });
@@ -150,7 +164,11 @@ export async function runTask(loaded: LoadedTask, opts: RunTaskOptions): Promise
     // The config steps launch the task's apps: the sandbox starts empty.
     opened = await openTarget({ kind: 'sandbox', launch: [] });
     const { driver } = opened;
-    const sandbox: TaskSandbox = { display: opened.virtual!, driver, taskDir: dirname(loaded.file), warnings: result.warnings };
+    const chromePort = await freePort();
+    const sandbox: TaskSandbox = {
+      display: opened.virtual!, driver, taskDir: dirname(loaded.file), warnings: result.warnings, files,
+      env: machineEnv(opened.virtual!.env, chromePort), chromePort, screen: opened.virtual!.info.size,
+    };
     await runConfig(task.config, sandbox, signal);
     signal.throwIfAborted();
 
@@ -195,6 +213,31 @@ export async function runTask(loaded: LoadedTask, opts: RunTaskOptions): Promise
   } finally {
     await opened?.close().catch(() => undefined);
   }
+}
+
+/** A TCP port free on loopback now, for the sandbox's Chromium DevTools. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Fetches a task's http(s) files into the cache (or, offline, says which are missing). */
+export async function fetchTaskFiles(task: Task, files: FileSource, signal?: AbortSignal): Promise<string[]> {
+  const urls = taskSupport(task, files.cacheDir).files;
+  const missing = urls.filter((u) => !isCached(u, files.cacheDir));
+  if (files.offline && missing.length) throw new MissingFileError(missing, files.cacheDir);
+  const shaOf = new Map([...task.config, ...task.evaluator.postconfig].flatMap((s) => (s.type === 'download' ? s.files.flatMap((f) => (f.sha256 ? [[f.url, f.sha256] as const] : [])) : [])));
+  for (const url of missing) {
+    const sha256 = shaOf.get(url);
+    await fetchToCache(url, files.cacheDir, { ...(sha256 ? { sha256 } : {}), ...(signal ? { signal } : {}), ...(files.onProgress ? { onProgress: files.onProgress } : {}) });
+  }
+  return missing;
 }
 
 /** Forwards this run's approval requests and questions to the operator. Returns the unsubscribe. */

@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { VirtualDisplay } from '../desktop/display.ts';
 import type { DesktopDriver } from '../desktop/driver.ts';
+import type { FileSource } from './file-cache.ts';
+import { fillPlaceholders } from './machine.ts';
 
 export interface TaskSandbox {
   display: VirtualDisplay;
@@ -13,7 +15,18 @@ export interface TaskSandbox {
   taskDir: string;
   /** Notes for the report (a config command that exited non-zero, ...). */
   warnings: string[];
+  /** Where http(s) files come from (the task file cache); without it only local files can be used. */
+  files?: FileSource;
+  /** Added to the display's environment for commands and apps: the shims' PATH, PYTHONPATH, the Chrome port. */
+  env?: Record<string, string>;
+  /** This sandbox's Chromium DevTools port (what OSWorld's 1337/9222 become). */
+  chromePort?: number;
+  /** The screen size, for OSWorld's {SCREEN_WIDTH} placeholders. */
+  screen?: { width: number; height: number };
 }
+
+/** The environment commands run with on the sandbox: the display's, then the task machine's additions. */
+export const sandboxEnv = (sandbox: TaskSandbox): Record<string, string | undefined> => ({ ...process.env, ...sandbox.display.env, ...sandbox.env });
 
 export const homeOf = (sandbox: TaskSandbox): string => sandbox.display.env['HOME']!;
 
@@ -85,10 +98,10 @@ export interface CommandResult {
 /** Runs a command to its end on the sandbox display, in its HOME, and never throws for a failing command. */
 export function runInSandbox(sandbox: TaskSandbox, command: string | string[], opts: { shell?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<CommandResult> {
   const home = homeOf(sandbox);
-  const [file, ...args] = commandArgv(command, opts.shell ?? false, home);
+  const [file, ...args] = commandArgv(fillIn(sandbox, command), opts.shell ?? false, home);
   return new Promise((done) => {
     execFile(file!, args, {
-      cwd: home, env: { ...process.env, ...sandbox.display.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, maxBuffer: 32 * 1024 * 1024,
+      cwd: home, env: sandboxEnv(sandbox), encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, maxBuffer: 32 * 1024 * 1024,
       ...(opts.signal ? { signal: opts.signal } : {}),
     }, (err, stdout, stderr) => {
       if (!err) return done({ stdout, stderr, code: 0 });
@@ -97,6 +110,12 @@ export function runInSandbox(sandbox: TaskSandbox, command: string | string[], o
       done({ stdout: stdout ?? '', stderr: stderr ?? '', code, ...(code === null ? { error: e.killed ? `killed after ${opts.timeoutMs ?? 60_000} ms` : e.message } : {}) });
     });
   });
+}
+
+/** A command with OSWorld's placeholders ({SCREEN_WIDTH}, {CLIENT_PASSWORD}...) filled for this sandbox. */
+export function fillIn(sandbox: TaskSandbox, command: string | string[]): string | string[] {
+  const m = sandbox.screen ?? { width: 1280, height: 800 };
+  return Array.isArray(command) ? command.map((c) => fillPlaceholders(c, m)) : fillPlaceholders(command, m);
 }
 
 /** A source named in a task (`download` url, `cloud_file` path): a path relative to the task file or a file:// URL. Undefined for a remote URL. */

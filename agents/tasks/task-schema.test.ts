@@ -71,11 +71,27 @@ describe('parseTask', () => {
   it('keeps unknown step and getter types as unsupported instead of failing', () => {
     const task = parseTask({
       id: 't', instruction: 'x',
-      config: [{ type: 'chrome_open_tabs', parameters: { urls_to_open: ['https://example.com'] } }, { type: 'command', parameters: { command: 'true' } }],
+      config: [{ type: 'googledrive', parameters: { settings_file: 'x' } }, { type: 'command', parameters: { command: 'true' } }],
+      evaluator: { func: 'check_accessibility_tree', result: { type: 'accessibility_tree' }, expected: { type: 'rule', rules: {} } },
+    });
+    expect(task.config).toEqual([{ type: 'unsupported', name: 'googledrive' }, { type: 'execute', command: 'true', shell: false }]);
+    expect(task.evaluator.metrics[0]!.result).toEqual({ type: 'unsupported', name: 'accessibility_tree' });
+  });
+
+  it('reads chrome_open_tabs, the Chrome getters and a download checksum', () => {
+    const task = parseTask({
+      id: 't', instruction: 'x',
+      config: [
+        { type: 'chrome_open_tabs', parameters: { urls_to_open: ['https://example.com'] } },
+        { type: 'download', parameters: { files: [{ url: 'http://h/a.docx', path: '~/a.docx', sha256: 'a'.repeat(64) }] } },
+      ],
       evaluator: { func: 'is_expected_tabs', result: { type: 'open_tabs_info' }, expected: { type: 'rule', rules: {} } },
     });
-    expect(task.config).toEqual([{ type: 'unsupported', name: 'chrome_open_tabs' }, { type: 'execute', command: 'true', shell: false }]);
-    expect(task.evaluator.metrics[0]!.result).toEqual({ type: 'unsupported', name: 'open_tabs_info' });
+    expect(task.config).toEqual([
+      { type: 'chrome_open_tabs', urls: ['https://example.com'] },
+      { type: 'download', files: [{ url: 'http://h/a.docx', path: '~/a.docx', sha256: 'a'.repeat(64) }] },
+    ]);
+    expect(task.evaluator.metrics[0]!.result).toEqual({ type: 'chrome', name: 'open_tabs_info', params: { type: 'open_tabs_info' } });
   });
 
   it('names the file and the step when a known step is malformed', () => {

@@ -15,7 +15,8 @@ const stepParams = {
   sleep: z.looseObject({ seconds: z.number().nonnegative().max(600) }),
   activate_window: windowParams,
   close_window: windowParams,
-  download: z.looseObject({ files: z.array(z.looseObject({ url: z.string().min(1), path: z.string().min(1) })).min(1) }),
+  download: z.looseObject({ files: z.array(z.looseObject({ url: z.string().min(1), path: z.string().min(1), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional() })).min(1) }),
+  chrome_open_tabs: z.looseObject({ urls_to_open: z.array(z.string().min(1)).min(1) }),
 } as const;
 
 export type ConfigStep =
@@ -24,7 +25,8 @@ export type ConfigStep =
   | { type: 'execute'; command: string | string[]; shell: boolean }
   | { type: 'sleep'; seconds: number }
   | { type: 'activate_window' | 'close_window'; windowName: string; strict: boolean; byClass: boolean }
-  | { type: 'download'; files: { url: string; path: string }[] }
+  | { type: 'download'; files: { url: string; path: string; sha256?: string }[] }
+  | { type: 'chrome_open_tabs'; urls: string[] }
   | { type: 'unsupported'; name: string };
 
 const pathOrPaths = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -35,12 +37,21 @@ const getterParams = {
   vm_command_line: z.looseObject({ command, shell: z.boolean().optional() }),
   vm_command_error: z.looseObject({ command, shell: z.boolean().optional() }),
   rule: z.looseObject({ rules: z.unknown() }),
+  active_tab_info: z.looseObject({}),
+  open_tabs_info: z.looseObject({}),
+  active_url_from_accessTree: z.looseObject({}),
+  bookmarks: z.looseObject({}),
 } as const;
+
+/** The Chrome getters, read from the sandbox's Chromium over its DevTools port or its profile. */
+export const CHROME_GETTERS = ['active_tab_info', 'open_tabs_info', 'active_url_from_accessTree', 'bookmarks'] as const;
+export type ChromeGetterName = (typeof CHROME_GETTERS)[number];
 
 export type Getter =
   | { type: 'vm_file' | 'cloud_file'; path: string | string[]; multi: boolean; gives?: number[] }
   | { type: 'vm_command_line' | 'vm_command_error'; command: string | string[]; shell: boolean }
   | { type: 'rule'; rules: unknown }
+  | { type: 'chrome'; name: ChromeGetterName; params: Record<string, unknown> }
   | { type: 'unsupported'; name: string };
 
 /** One metric with its getters and options. */
@@ -114,8 +125,10 @@ function parseStep(raw: z.infer<typeof rawStep>, where: string): ConfigStep {
     case 'activate_window':
     case 'close_window':
       return { type, windowName: p['window_name'] as string, strict: p['strict'] === true, byClass: p['by_class'] === true };
+    case 'chrome_open_tabs':
+      return { type: 'chrome_open_tabs', urls: p['urls_to_open'] as string[] };
     default:
-      return { type: 'download', files: (p['files'] as { url: string; path: string }[]).map((f) => ({ url: f.url, path: f.path })) };
+      return { type: 'download', files: (p['files'] as { url: string; path: string; sha256?: string }[]).map((f) => ({ url: f.url, path: f.path, ...(f.sha256 ? { sha256: f.sha256 } : {}) })) };
   }
 }
 
@@ -138,8 +151,10 @@ function parseGetter(raw: z.infer<typeof rawGetter> | null | undefined, where: s
     case 'vm_command_line':
     case 'vm_command_error':
       return { type, command: p['command'] as string | string[], shell: p['shell'] === true };
-    default:
+    case 'rule':
       return { type: 'rule', rules: p['rules'] };
+    default:
+      return { type: 'chrome', name: type as ChromeGetterName, params: p };
   }
 }
 

@@ -1,0 +1,65 @@
+// The sandbox's Chromium as OSWorld's Chrome getters see it: tabs over the DevTools HTTP endpoint,
+// page content over Playwright's CDP connection, bookmarks from the profile.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChromeGetterName } from './task-schema.ts';
+
+interface Target {
+  type: string;
+  url: string;
+  title: string;
+  id: string;
+}
+
+async function targets(port: number, signal?: AbortSignal): Promise<Target[]> {
+  const r = await fetch(`http://127.0.0.1:${port}/json/list`, signal ? { signal } : {});
+  if (!r.ok) throw new Error(`Chromium's DevTools answered HTTP ${r.status}`);
+  return ((await r.json()) as Target[]).filter((t) => t.type === 'page');
+}
+
+export async function devtoolsUp(port: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${port}/json/version`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+}
+
+export async function waitForDevtools(port: number, signal?: AbortSignal, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!(await devtoolsUp(port))) {
+    if (Date.now() - started > timeoutMs) throw new Error(`Chromium's DevTools port ${port} did not answer within ${timeoutMs / 1000} s (is google-chrome running?)`);
+    await sleep(200, undefined, signal ? { signal } : undefined);
+  }
+}
+
+/** The page the user is on: DevTools lists pages most recently active first. */
+async function activeTab(port: number, signal?: AbortSignal): Promise<Target | undefined> {
+  return (await targets(port, signal))[0];
+}
+
+/** The active page's HTML, through Playwright's CDP connection (the DevTools HTTP list has no content). */
+async function pageContent(port: number, url: string): Promise<string> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 10_000 });
+  try {
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    const page = pages.find((p) => p.url() === url) ?? pages[0];
+    return page ? await page.content() : '';
+  } finally {
+    // Leaves Chromium running: close() on a connected browser only drops the connection.
+    await browser.close().catch(() => undefined);
+  }
+}
+
+/** A Chrome getter's value, as OSWorld's: tabs as {title, url}, the active tab with its content, bookmarks' roots. */
+export async function chromeValue(name: ChromeGetterName, port: number | undefined, home: string, signal?: AbortSignal): Promise<unknown> {
+  if (name === 'bookmarks') {
+    const text = await readFile(join(home, '.config', 'google-chrome', 'Default', 'Bookmarks'), 'utf8').catch(() => undefined);
+    // No bookmarks file yet means no bookmarks (OSWorld gives an empty value).
+    return text ? (JSON.parse(text) as { roots?: unknown }).roots ?? {} : {};
+  }
+  if (!port || !(await devtoolsUp(port))) return { missing: `Chromium's DevTools port ${port ?? '(none)'} (Chrome is not running)` };
+  if (name === 'open_tabs_info') return (await targets(port, signal)).map((t) => ({ title: t.title, url: t.url }));
+  const tab = await activeTab(port, signal);
+  if (!tab) return { missing: 'an open Chrome tab' };
+  if (name === 'active_url_from_accessTree') return tab.url;
+  return { title: tab.title, url: tab.url, content: await pageContent(port, tab.url) };
+}

@@ -14,7 +14,7 @@ import type { Settings } from '../contract.ts';
 import type { AgentRun, RunResult } from '../run/agent-run.ts';
 import type { Store } from '../store/store.ts';
 import { CommandError } from './command-error.ts';
-import type { RunDisplay, RunHost, RunTarget } from './run-host.ts';
+import { toolSettingsFrom, type RunDisplay, type RunHost, type RunTarget } from './run-host.ts';
 
 export type ReplayTarget = 'current' | 'sandbox';
 
@@ -59,6 +59,7 @@ export async function startReplayRun(deps: AutomationRunnerDeps, automation: Aut
   const target: RunTarget = req.target === 'sandbox' ? { kind: 'sandbox' } : deps.host.target({ ...settings, runOn: 'current' });
   const run = await deps.host.startPlanned({
     task: prepared.task, planner: prepared.planner, provider: prepared.provider, model: prepared.model, options: prepared.options, target,
+    tools: prepared.tools, toolSettings: toolSettingsFrom(settings),
     onDisplay: (d) => Object.assign(desktop, d),
   });
   return { run, outcome: run.finished.then((result) => outcomeOf(run.id, result)) };

@@ -38,11 +38,17 @@ export const evidenceSchema = z.object({
 }).strict();
 export type Evidence = z.infer<typeof evidenceSchema>;
 
+/** A call of one of the run's tools (shell, files...), replayed as a tool call: no evidence, no relocation. */
+export const toolCallSchema = z.object({ type: z.literal('tool'), name: z.string().min(1).max(128), input: z.record(z.string(), z.unknown()) }).strict();
+export type ToolCall = z.infer<typeof toolCallSchema>;
+export type StepAction = DesktopAction | ToolCall;
+
 export const stepSchema = z.object({
   id: z.string().min(1),
-  /** Readable text: "click 'Save'", "type \"{{name}}\"". */
+  /** Readable text: "click 'Save'", "type \"{{name}}\"", "shell: ls". */
   intent: z.string().min(1),
-  action: desktopActionSchema,
+  // A union rather than a new field: files saved before tool steps existed load unchanged.
+  action: z.union([desktopActionSchema, toolCallSchema]),
   /** Performed in the same loop step as the previous one (one model reply), without a new screenshot. */
   chained: z.boolean().optional(),
   evidence: evidenceSchema.optional(),
@@ -105,11 +111,43 @@ export function parseAutomation(input: unknown, source = 'automation'): Automati
   return automation;
 }
 
-/** Parameter names used in typed texts. */
+/** Parameter names used in typed texts and in tool calls' string inputs. */
 export function placeholders(automation: Pick<Automation, 'steps'>): Set<string> {
   const names = new Set<string>();
-  for (const s of automation.steps) if (s.action.type === 'type') for (const m of s.action.text.matchAll(PLACEHOLDER_RE)) names.add(m[1]!);
+  for (const s of automation.steps) for (const text of stepTexts(s.action)) for (const m of text.matchAll(PLACEHOLDER_RE)) names.add(m[1]!);
   return names;
+}
+
+/** The texts of an action parameters may appear in: typed text, or every string inside a tool call's input. */
+function stepTexts(a: StepAction): string[] {
+  if (a.type === 'type') return [a.text];
+  if (a.type !== 'tool') return [];
+  const out: string[] = [];
+  mapStrings(a.input, (t) => {
+    out.push(t);
+    return t;
+  });
+  return out;
+}
+
+/** A copy of a JSON value with each string passed through `f` (keys unchanged). */
+export function mapStrings<T>(value: T, f: (s: string) => string): T {
+  if (typeof value === 'string') return f(value) as T;
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)])) as T;
+  return value;
+}
+
+/** A tool call with {{name}} filled in every string of its input. */
+export function substituteTool(call: ToolCall, values: Record<string, string>): ToolCall {
+  return { type: 'tool', name: call.name, input: mapStrings(call.input, (t) => substitute(t, values)) };
+}
+
+/** "shell: ls -l", "write_file: ~/a.txt": the tool's name and its main input, readably. */
+export function toolIntent(call: ToolCall, max = 80): string {
+  const main = call.input['command'] ?? call.input['path'] ?? Object.values(call.input).find((v) => typeof v === 'string');
+  const text = typeof main === 'string' ? main : JSON.stringify(call.input);
+  return `${call.name}: ${text.length > max ? `${text.slice(0, max - 3)}...` : text}`;
 }
 
 /** The values to replay with: given ones, else defaults; a missing one is an error before anything runs. */
@@ -149,14 +187,22 @@ export function parameterize(steps: Step[], params: Record<string, string>): Ste
     if (value === '') throw new AutomationError(`parameter "${name}" has an empty value: give the text the run typed, e.g. --param ${name}=INV-001`);
   }
   const found = new Set<string>();
-  const out = steps.map((s) => {
-    if (s.action.type !== 'type') return s;
-    let text = s.action.text;
+  const replaceAll = (text: string) => {
+    let t = text;
     for (const [name, value] of entries) {
-      if (!text.includes(value)) continue;
+      if (!t.includes(value)) continue;
       found.add(name);
-      text = text.split(value).join(`{{${name}}}`);
+      t = t.split(value).join(`{{${name}}}`);
     }
+    return t;
+  };
+  const out = steps.map((s) => {
+    if (s.action.type === 'tool') {
+      const call: ToolCall = { ...s.action, input: mapStrings(s.action.input, replaceAll) };
+      return { ...s, action: call, intent: toolIntent(call) };
+    }
+    if (s.action.type !== 'type') return s;
+    const text = replaceAll(s.action.text);
     const action: DesktopAction = { type: 'type', text };
     return { ...s, action, intent: `type ${JSON.stringify(text)}` };
   });
@@ -166,7 +212,7 @@ export function parameterize(steps: Step[], params: Record<string, string>): Ste
       const inside = entries.find(([m, w]) => m !== n && w.includes(v) && found.has(m));
       return inside ? `${JSON.stringify(v)} (for ${n}) only inside ${inside[0]}'s value ${JSON.stringify(inside[1])}` : `${JSON.stringify(v)} (for ${n})`;
     };
-    throw new AutomationError(`the run never typed ${missing.map(why).join(', ')}: a parameter must be text the run typed`);
+    throw new AutomationError(`the run never typed ${missing.map(why).join(', ')}: a parameter must be text the run typed or gave a tool`);
   }
   return out;
 }

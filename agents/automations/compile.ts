@@ -5,7 +5,7 @@ import type { AgentAction } from '../models/planner.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { Store } from '../store/store.ts';
 import { ACTIVE_STATUSES } from '../store/types.ts';
-import { AutomationError, AUTOMATION_FORMAT, parameterize, type Automation, type Step } from './automation.ts';
+import { AutomationError, AUTOMATION_FORMAT, parameterize, toolIntent, type Automation, type Step, type StepAction, type ToolCall } from './automation.ts';
 import { captureScale, gatherEvidence, screenGray, type StepShot } from './evidence.ts';
 import type { Gray } from './gray.ts';
 import { OcrUnavailableError } from './ocr.ts';
@@ -34,7 +34,7 @@ export interface Compiled {
 
 interface Performed {
   step: number;
-  action: DesktopAction;
+  action: StepAction;
 }
 
 /** Compiles a run's log into an automation (not saved: see AutomationStore.save). */
@@ -50,6 +50,8 @@ export async function compileRun(store: Store, runId: string, opts: CompileOptio
   const proposed = new Map<string, { step: number; action: AgentAction; screenAction?: DesktopAction }>();
   const edits = new Map<string, DesktopAction>();
   const performed: Performed[] = [];
+  // A tool call is kept with the input it ran with (an operator's edit included) once it finished without error.
+  const called = new Map<string, ToolCall>();
   let screen: { width: number; height: number } | undefined;
   for (const e of events) {
     if (e.type === 'run_started') screen = e.screen;
@@ -60,6 +62,12 @@ export async function compileRun(store: Store, runId: string, opts: CompileOptio
       const p = proposed.get(e.actionId);
       const action = edits.get(e.actionId) ?? p?.screenAction;
       if (p && action) performed.push({ step: p.step, action });
+    } else if (e.type === 'tool_called') called.set(e.actionId, { type: 'tool', name: e.name, input: e.input });
+    else if (e.type === 'tool_finished') {
+      const p = proposed.get(e.actionId);
+      const call = called.get(e.actionId);
+      if (p && call && !e.isError) performed.push({ step: p.step, action: call });
+      else if (p && call) warnings.push(`${toolIntent(call)} reported an error in the run, so it was left out`);
     }
   }
   if (performed.length === 0) throw new AutomationError(`run ${runId} performed no actions: there is nothing to replay`);
@@ -78,7 +86,7 @@ export async function compileRun(store: Store, runId: string, opts: CompileOptio
   for (const [i, p] of performed.entries()) {
     const step: Step = { id: `s${i + 1}`, intent: '', action: p.action };
     if (i > 0 && performed[i - 1]!.step === p.step) step.chained = true;
-    const at = actionPoints(p.action)[0];
+    const at = p.action.type === 'tool' ? undefined : actionPoints(p.action)[0];
     if (at) {
       const gray = await grayFor(p.step);
       const shot = shots.get(p.step);
@@ -95,7 +103,7 @@ export async function compileRun(store: Store, runId: string, opts: CompileOptio
       }
       else warnings.push(`step ${i + 1}: the run's screenshot of step ${p.step} is gone, so this target has no evidence and replays at its recorded point`);
     }
-    step.intent = intentOf(p.action, step.evidence?.text);
+    step.intent = p.action.type === 'tool' ? toolIntent(p.action) : intentOf(p.action, step.evidence?.text);
     steps.push(step);
   }
   if (opts.params && Object.keys(opts.params).length > 0) steps = parameterize(steps, opts.params);

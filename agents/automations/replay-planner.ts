@@ -1,11 +1,11 @@
 // A Planner that replays an automation without a model: each call returns the next step (or the
 // steps the original run performed together) with its target found again on the current
 // screenshot. So a replay is an AgentRun like any other: same events, pause, abort, approvals.
-import { actionPoints, type DesktopAction, type Point } from '../desktop/actions.ts';
+import { actionPoints, type Point } from '../desktop/actions.ts';
 import type { Size } from '../desktop/geometry.ts';
-import type { AgentAction, Planner, PlannerContext, PlannerStep, ProposedAction } from '../models/planner.ts';
+import type { ActionOutcome, AgentAction, Planner, PlannerContext, PlannerStep, ProposedAction } from '../models/planner.ts';
 import type { A11yFinder } from './a11y.ts';
-import { resolveParams, substitute, type Automation, type Step } from './automation.ts';
+import { resolveParams, substitute, substituteTool, type Automation, type Step, type StepAction } from './automation.ts';
 import { throughLens } from './evidence.ts';
 import { decodeGray, encodePng, type Gray } from './gray.ts';
 import { DEFAULT_THRESHOLDS, locateByA11y, locateByShape, locateByText, type Found, type How, type NotFound, type Thresholds } from './locate.ts';
@@ -109,6 +109,12 @@ export class ReplayPlanner implements Planner {
     if (problem && this.last) {
       const why = problem.status === 'failed' ? problem.error : problem.status === 'rejected' ? problem.reason : '';
       return fail(`${this.label(this.last.from)} was not performed (${why}); the replay stopped there`);
+    }
+    // A tool step that ran but reported an error (a command's non-zero exit) did not do what was recorded.
+    const toolError = this.last?.kind === 'steps' ? ctx.outcomes.findIndex((o) => o.status === 'performed' && o.tool?.isError) : -1;
+    if (toolError >= 0 && this.last) {
+      const o = ctx.outcomes[toolError] as Extract<ActionOutcome, { status: 'performed' }>;
+      return fail(`${this.label(this.last.from + toolError)} failed: ${o.tool!.name} reported an error (${clip(o.tool!.output)}); the replay stopped there`);
     }
     if (this.healing) {
       const healed = await this.healStep(ctx, signal);
@@ -269,7 +275,9 @@ export class ReplayPlanner implements Planner {
   }
 
   /** The step's action for the driver: params filled in, points moved with the target. */
-  private prepare(a: DesktopAction, move: { from: Point; to: Point } | undefined): AgentAction {
+  private prepare(a: StepAction, move: { from: Point; to: Point } | undefined): AgentAction {
+    // A tool call has no target on screen: only its parameters are filled in.
+    if (a.type === 'tool') return substituteTool(a, this.values);
     const dx = move ? move.to.x - move.from.x : 0;
     const dy = move ? move.to.y - move.from.y : 0;
     const shift = (p: Point) => ({ x: p.x + dx, y: p.y + dy });
@@ -395,5 +403,7 @@ function dataUrlBytes(url: string): Buffer {
 }
 
 const EMPTY: Gray = { width: 0, height: 0, data: new Uint8Array(0) };
+
+const clip = (s: string, max = 200) => (s.length > max ? `...${s.slice(-max)}` : s).trim() || 'no output';
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

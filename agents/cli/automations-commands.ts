@@ -226,7 +226,7 @@ export const automationsCommands: Command[] = [
       return runAgent({
         task: prepared.task,
         choice: { planner: prepared.planner, provider: prepared.provider, model: prepared.model, ...(heal?.secret ? { secret: heal.secret } : {}) },
-        options: prepared.options, target, json: values['json'] === true, values, ...(threadId ? { threadId } : {}),
+        options: prepared.options, target, tools: prepared.tools, json: values['json'] === true, values, ...(threadId ? { threadId } : {}),
         onDisplay: (d) => {
           desktop.env = { DISPLAY: d.display, ...(d.env ?? {}) };
           if (d.virtual) desktop.virtual = d.virtual;

@@ -2,11 +2,11 @@
 // when the script runs out it fails the run.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Planner, PlannerContext, PlannerStep, ProposedAction } from './planner.ts';
+import { agentActionSchema, type Planner, type PlannerContext, type PlannerStep, type ProposedAction } from './planner.ts';
 import type { Size } from '../desktop/geometry.ts';
 import { issuesText, toAgentActions } from './openai-actions.ts';
 
-/** One scripted step; actions use the OpenAI computer-use shapes plus done/fail/ask_user. */
+/** One scripted step; actions use the OpenAI computer-use shapes plus done/fail/ask_user and tool calls. */
 export const scriptStepSchema = z.object({
   thought: z.string().optional(),
   actions: z.array(z.unknown()).min(1, 'a step needs at least one action'),
@@ -23,6 +23,12 @@ export function parseScript(value: unknown, source = 'script'): PlannerStep[] {
     if (!parsed.success) throw new ScriptError(`${source}: step ${i}: ${issuesText(parsed.error)}`);
     const actions: ProposedAction[] = parsed.data.actions.flatMap((a, j) => {
       try {
+        // A tool call, {"type":"tool","name":"shell","input":{...}}, passes as it is; the run's tools check it.
+        if ((a as { type?: unknown } | null)?.type === 'tool') {
+          const call = agentActionSchema.safeParse(a);
+          if (!call.success) throw new Error(`invalid tool call: ${issuesText(call.error)}`);
+          return [{ action: call.data, raw: a }];
+        }
         return toAgentActions(a, { extras: true }).map((action) => ({ action, raw: a }));
       } catch (err) {
         throw new ScriptError(`${source}: step ${i}, action ${j}: ${(err as Error).message}`);

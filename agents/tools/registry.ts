@@ -26,7 +26,7 @@ export function toolParameters(schema: z.ZodType): Record<string, unknown> {
 }
 
 export function toolSpec(tool: Tool): ToolSpec {
-  return { name: tool.name, description: tool.description, parameters: toolParameters(tool.input) };
+  return { name: tool.name, description: tool.description, parameters: tool.parameters ?? toolParameters(tool.input) };
 }
 
 export class ToolRegistry {

@@ -55,6 +55,8 @@ export interface Tool<I = unknown> {
   run(input: I, ctx: ToolContext, signal: AbortSignal): Promise<ToolResult>;
   /** A read-only tool never changes anything (MCP readOnlyHint). */
   readonly readOnly?: boolean;
+  /** The JSON schema models are sent, when it comes from elsewhere (an MCP server's own); derived from `input` otherwise. */
+  readonly parameters?: Record<string, unknown>;
 }
 
 /** What a planner sends a model for one tool. */

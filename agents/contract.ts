@@ -71,6 +71,8 @@ export const settingsSchema = z.object({
   /** Skills turned off (by name) and extra folders of skills; optional so older files load (no zod default: a partial update would reset it). */
   skills: z.object({ disabled: z.array(z.string().max(128)).max(1000), folders: z.array(z.string().min(1).max(4096)).max(50) }).optional(),
   tools: toolSettingsSchema,
+  /** Runs at once; a run started beyond this waits as `queued` until a slot frees. Absent (older files): one per core. */
+  maxParallelRuns: z.number().int().min(1).max(32).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -164,6 +166,8 @@ export const commands = {
       version: z.string(), transport: z.enum(['ipc', 'http']), dataDir: z.string(),
       /** The display runs use, or null when each run gets a sandbox. */
       display: z.string().nullable(),
+      /** The screen this process can drive (--display or DISPLAY), whatever the settings say; null when it has none. */
+      ownDisplay: z.string().nullable().optional(),
       presets: z.array(providerPresetSchema),
       /** Said once at start-up: a corrupt settings file set aside, runs recovered after a crash. */
       warnings: z.array(z.string()),
@@ -186,10 +190,14 @@ export const commands = {
       /** A configured provider's id; the active one when omitted. */
       providerId: z.string().optional(),
       options: runOptionsSchema.partial().optional(),
+      /** Where this run happens: the screen this process drives, or a fresh sandbox; the settings' choice when omitted. */
+      runOn: z.enum(['current', 'sandbox']).optional(),
     }).strict(),
     output: runSchema,
   },
   'runs.control': { input: z.object({ runId: id, action: z.enum(['pause', 'resume', 'abort']) }).strict(), output: ok },
+  /** Pause, resume or abort every active and queued run (queued ones are only aborted); how many it reached. */
+  'runs.controlAll': { input: z.object({ action: z.enum(['pause', 'resume', 'abort']) }).strict(), output: z.object({ count: z.number().int() }) },
   'runs.steer': { input: z.object({ runId: id, text: z.string().trim().min(1, 'write a message for the agent').max(10_000) }).strict(), output: ok },
   'approvals.decide': { input: z.object({ runId: id, actionId: id, decision: approvalDecisionSchema }).strict(), output: ok },
   'questions.answer': { input: z.object({ runId: id, actionId: id, answer: z.string().max(10_000) }).strict(), output: ok },

@@ -20,7 +20,7 @@ import { exportRun } from './run-export.ts';
 import { RunHost } from './run-host.ts';
 import { KeyRing } from './key-binding.ts';
 import type { SecretStore } from './secrets.ts';
-import { SettingsFile } from './settings-file.ts';
+import { defaultParallelRuns, SettingsFile } from './settings-file.ts';
 import { skillHandlers, skillSources, type SkillHandlers } from './skill-commands.ts';
 import { discoverSkills } from '../skills/discovery.ts';
 
@@ -72,6 +72,7 @@ export class AppService {
       store: shared.store, secrets: this.keys, env, ...(opts.display ? { display: opts.display } : {}), ...(opts.wrapDriver ? { wrapDriver: opts.wrapDriver } : {}),
       onEnded: (runId) => this.emitRun(runId),
       busy: (display) => this.recordings.busy(display),
+      maxParallel: () => this.settings.get().maxParallelRuns ?? defaultParallelRuns(),
     });
     this.automations = new AutomationRunner({
       store: shared.store, dataDir: opts.dataDir, host: this.host, settings: () => this.settings.get(),
@@ -182,7 +183,8 @@ export class AppService {
 
   private active(runId: string) {
     const run = this.host.get(runId);
-    if (!run) throw new CommandError('conflict', `run ${runId} is not active any more (it is ${this.run(runId).status})`);
+    if (!run && this.host.isQueued(runId)) throw new CommandError('conflict', 'this run is queued and has not started yet: it waits for a free slot (abort it to drop it)');
+    if (!run) throw new CommandError('conflict', `this run is not active any more (it is ${this.run(runId).status})`);
     return run;
   }
 
@@ -213,6 +215,7 @@ export class AppService {
       transport: this.opts.transport,
       dataDir: this.opts.dataDir,
       display: this.settings.get().runOn === 'sandbox' ? null : (this.opts.display ?? (this.opts.env ?? process.env)['DISPLAY'] ?? null),
+      ownDisplay: this.host.ownDisplay() ?? null,
       presets: PROVIDER_PRESETS.filter((p) => p.adapter !== 'scripted').map(({ id, label, adapter, baseURL, model, notes }) => ({
         id, label, adapter: adapter as ProviderConfig['adapter'], ...(baseURL ? { baseURL } : {}), ...(model ? { model } : {}), ...(notes ? { notes } : {}),
       })),
@@ -242,22 +245,25 @@ export class AppService {
       const events = this.store.readEvents<RunEvent>(runId, afterSeq, limit);
       return { events, lastSeq: this.store.lastSeq(runId) };
     },
-    'runs.start': async ({ task, threadId, providerId, options }) => {
+    'runs.start': async ({ task, threadId, providerId, options, runOn }) => {
       if (threadId && !this.store.getThread(threadId)) throw new CommandError('not_found', `no thread ${threadId}`);
       const settings = this.settings.get();
       // Skills are discovered per run, so one installed or turned off a moment ago counts.
       const skills = { catalog: await discoverSkills(skillSources(this.opts.dataDir, settings)) };
-      const run = await this.host.start({ task, ...(threadId ? { threadId } : {}), provider: this.provider(providerId), settings, ...(options ? { options } : {}), skills });
+      const runId = await this.host.start({ task, ...(threadId ? { threadId } : {}), provider: this.provider(providerId), settings, ...(options ? { options } : {}), skills, runOn });
       if (!threadId) this.emit({ kind: 'threads_changed' });
-      return this.run(run.id);
+      return this.run(runId);
     },
     'runs.control': ({ runId, action }) => {
+      // A queued run has not started: it can only be dropped.
+      if (action === 'abort' && this.host.abortQueued(runId, 'aborted by the operator before it started')) return { ok: true as const };
       const run = this.active(runId);
       if (action === 'pause') run.control.pause();
       else if (action === 'resume') run.control.resume();
       else run.control.abort('aborted by the operator');
       return { ok: true as const };
     },
+    'runs.controlAll': ({ action }) => ({ count: this.host.controlAll(action) }),
     'runs.steer': ({ runId, text }) => {
       this.active(runId).control.steer(text);
       return { ok: true as const };

@@ -8,7 +8,7 @@ import { createPlanner, ProviderError, type PlannerChoice } from '../models/crea
 import type { Planner } from '../models/planner.ts';
 import { findPreset } from '../models/providers.ts';
 import type { AgentRun } from '../run/agent-run.ts';
-import type { RunOptions } from '../run/events.ts';
+import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../run/events.ts';
 import { startRun, type RunSpec, type ToolChoice, type ToolSettings } from '../run/start-run.ts';
 import type { Store } from '../store/store.ts';
 import type { ProviderConfig, Settings } from '../contract.ts';
@@ -27,6 +27,8 @@ export interface RunHostOptions {
   onEnded: (runId: string) => void;
   /** Why a display cannot take a run now (a demonstration is being recorded on it), if it cannot. */
   busy?: (display: string) => string | undefined;
+  /** Runs at once (active and starting); runs.start beyond it queues. Unlimited when absent. */
+  maxParallel?: () => number;
 }
 
 export type { RunTarget };
@@ -52,6 +54,16 @@ export interface StartRequest {
   options?: Partial<RunOptions>;
   /** Skills offered to the model (the data folder's); none when absent. */
   skills?: RunSpec['skills'];
+  /** This run's place, over the settings' runOn. */
+  runOn?: Settings['runOn'];
+}
+
+type PlannedRun = Parameters<RunHost['startPlanned']>[0];
+
+/** A run recorded as queued, waiting for a free slot (and, on a display, for that display). */
+interface Queued {
+  runId: string;
+  plan: PlannedRun & { runId: string };
 }
 
 export class RunHost {
@@ -60,6 +72,12 @@ export class RunHost {
   private readonly closing = new Set<Promise<void>>();
   /** Displays whose run is being set up (its driver starting), so nothing else claims them meanwhile. */
   private readonly starting = new Map<string, number>();
+  /** Runs waiting for a slot, oldest first. */
+  private readonly queue: Queued[] = [];
+  /** Runs being set up (their target opening): they hold a slot already. */
+  private setups = 0;
+  /** Queued runs taken from the queue and still starting, with an abort asked for meanwhile. */
+  private readonly startingQueued = new Map<string, { abort?: string }>();
 
   constructor(private readonly opts: RunHostOptions) {}
 
@@ -68,7 +86,12 @@ export class RunHost {
   }
 
   threadBusy(threadId: string): boolean {
-    return [...this.active.values()].some((a) => a.run.threadId === threadId);
+    return [...this.active.values()].some((a) => a.run.threadId === threadId) || this.queue.some((q) => q.plan.threadId === threadId);
+  }
+
+  /** Whether the run is waiting for a slot (queued, or taken from the queue and still starting). */
+  isQueued(runId: string): boolean {
+    return this.queue.some((q) => q.runId === runId) || this.startingQueued.has(runId);
   }
 
   /** The screen this process drives (--display or DISPLAY), if it has one. */
@@ -84,8 +107,8 @@ export class RunHost {
   }
 
   /** Where a run would happen now: the screen this process drives (--display or DISPLAY), or a fresh sandbox. */
-  target(settings: Settings): RunTarget {
-    if (settings.runOn === 'sandbox') return { kind: 'sandbox' };
+  target(settings: Settings, runOn: Settings['runOn'] = settings.runOn): RunTarget {
+    if (runOn === 'sandbox') return { kind: 'sandbox' };
     const own = this.ownDisplay();
     if (!own) throw new CommandError('bad_input', 'there is no screen to drive here (DISPLAY is not set): choose "run on a sandbox display" in Settings');
     // Refused here too, so a run now is turned down before anything is recorded for it.
@@ -94,13 +117,96 @@ export class RunHost {
     return { kind: 'display', display: own };
   }
 
-  async start(req: StartRequest): Promise<AgentRun> {
+  /** Starts a run now when a slot is free, else records it as queued to start when one frees; its id either way. */
+  async start(req: StartRequest): Promise<string> {
     const choice = await this.planner(req.provider, req.settings);
-    return this.startPlanned({
+    const plan: PlannedRun = {
       task: req.task, planner: choice.planner, provider: req.provider.id, ...(choice.model ? { model: choice.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}),
-      options: { ...req.settings.run, ...req.options }, target: this.target(req.settings),
+      options: { ...req.settings.run, ...req.options }, target: this.target(req.settings, req.runOn),
       toolSettings: toolSettingsFrom(req.settings), skills: req.skills,
-    });
+    };
+    const { target } = plan;
+    if (target.kind === 'display') {
+      // Never two runs on one screen: refused now rather than queued behind a run that may take an hour.
+      const queued = this.queue.find((q) => q.plan.target.kind === 'display' && q.plan.target.display === target.display);
+      const holder = this.usingDisplay(target.display) ?? (queued ? `queued run ${queued.runId}` : undefined);
+      if (holder) throw new CommandError('conflict', `display ${target.display} is taken (${holder}): wait for it, abort it, or run on a sandbox display`);
+    }
+    if (this.queue.length === 0 && this.freeSlots() > 0) return (await this.startPlanned(plan)).id;
+    return this.enqueue(plan);
+  }
+
+  /** Records the run as queued (so every list shows it at once) and keeps its plan until a slot frees. */
+  private enqueue(plan: PlannedRun): string {
+    const { store } = this.opts;
+    const threadId = plan.threadId ?? store.createThread(plan.task.slice(0, 80)).id;
+    const options = { ...DEFAULT_RUN_OPTIONS, ...plan.options };
+    const row = store.createRun({ threadId, task: plan.task, provider: plan.provider, model: plan.model ?? null, options, status: 'queued' });
+    store.append(row.id, { type: 'run_status', status: 'queued' });
+    this.queue.push({ runId: row.id, plan: { ...plan, threadId, runId: row.id } });
+    this.pump();
+    return row.id;
+  }
+
+  private freeSlots(): number {
+    const limit = this.opts.maxParallel?.() ?? Number.POSITIVE_INFINITY;
+    return limit - this.active.size - this.setups;
+  }
+
+  /** Starts queued runs, oldest first, while slots are free; a display run waits for its display too. */
+  private pump(): void {
+    while (this.freeSlots() > 0) {
+      const i = this.queue.findIndex((q) => q.plan.target.kind !== 'display' || (!this.usingDisplay(q.plan.target.display) && !this.opts.busy?.(q.plan.target.display)));
+      if (i < 0) return;
+      const [next] = this.queue.splice(i, 1) as [Queued];
+      const mark: { abort?: string } = {};
+      this.startingQueued.set(next.runId, mark);
+      void this.startPlanned(next.plan)
+        .then((run) => {
+          if (mark.abort) run.control.abort(mark.abort);
+        })
+        .catch((err: unknown) => this.endQueued(next.runId, 'failed', `it could not start: ${(err as Error).message}`))
+        .finally(() => this.startingQueued.delete(next.runId));
+    }
+  }
+
+  /** Ends a run that never started, as the loop would have: its row, then the final event. */
+  private endQueued(runId: string, status: 'failed' | 'aborted', reason: string): void {
+    const { store } = this.opts;
+    const row = store.getRun(runId);
+    if (row?.status !== 'queued') return;
+    store.setRunStatus(runId, status, { error: reason, summary: `${row.task} -> ${status} (${reason})` });
+    store.append(runId, status === 'aborted' ? { type: 'run_aborted', reason, steps: 0 } : { type: 'run_failed', reason, steps: 0 });
+    this.opts.onEnded(runId);
+  }
+
+  /** Aborts a queued run: it never starts. False when the run is not queued. */
+  abortQueued(runId: string, reason: string): boolean {
+    const i = this.queue.findIndex((q) => q.runId === runId);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      this.endQueued(runId, 'aborted', reason);
+      return true;
+    }
+    const starting = this.startingQueued.get(runId);
+    if (!starting) return false;
+    starting.abort = reason; // its target is opening: the run is aborted as soon as it exists
+    return true;
+  }
+
+  /** Pause, resume or abort every run this host has, queued ones included (they can only be aborted). */
+  controlAll(action: 'pause' | 'resume' | 'abort', reason = 'aborted by the operator'): number {
+    let count = 0;
+    if (action === 'abort') {
+      for (const runId of [...this.queue.map((q) => q.runId), ...this.startingQueued.keys()]) count += this.abortQueued(runId, reason) ? 1 : 0;
+    }
+    for (const a of this.active.values()) {
+      if (action === 'pause') a.run.control.pause();
+      else if (action === 'resume') a.run.control.resume();
+      else a.run.control.abort(reason);
+      count += 1;
+    }
+    return count;
   }
 
   /** Starts a run with a planner already made (an automation's replay) on a display or a sandbox. */
@@ -109,9 +215,21 @@ export class RunHost {
     tools?: ToolChoice;
     toolSettings?: ToolSettings | undefined;
     skills?: RunSpec['skills'];
+    /** A queued run's id: its row exists and the run adopts it. */
+    runId?: string | undefined;
     /** Told the display before the run starts. */
     onDisplay?: (d: RunDisplay) => void;
   }): Promise<AgentRun> {
+    this.setups += 1; // first, before any await: the slot is taken while the target opens
+    try {
+      return await this.open(req);
+    } finally {
+      this.setups -= 1;
+      this.pump(); // a start that failed freed its slot
+    }
+  }
+
+  private async open(req: PlannedRun): Promise<AgentRun> {
     const { target } = req;
     const claimed = target.kind === 'display' ? target.display : undefined;
     if (claimed !== undefined) {
@@ -124,7 +242,10 @@ export class RunHost {
     try {
       const { run, target: opened, closed } = await startRun(
         target,
-        { store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools, toolSettings: req.toolSettings, skills: req.skills, env: this.opts.env },
+        {
+          store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools,
+          toolSettings: req.toolSettings, skills: req.skills, env: this.opts.env, runId: req.runId,
+        },
         { wrapDriver: this.opts.wrapDriver, onDisplay: (d) => req.onDisplay?.(d) },
       ).catch((err: unknown) => {
         throw err instanceof TargetError ? new CommandError('failed', err.message) : err;
@@ -133,6 +254,7 @@ export class RunHost {
       void run.finished.finally(() => {
         // The display is free as soon as the run has ended; closing its driver needs no exclusivity.
         this.active.delete(run.id);
+        this.pump();
         const closing = closed.then(() => this.opts.onEnded(run.id));
         this.closing.add(closing);
         void closing.finally(() => this.closing.delete(closing));
@@ -178,6 +300,8 @@ export class RunHost {
 
   /** Aborts every run and waits until each has closed its driver. */
   async close(): Promise<void> {
+    for (const q of [...this.queue]) this.abortQueued(q.runId, 'the app is closing');
+    while (this.setups > 0) await new Promise((r) => setTimeout(r, 10)); // runs being set up join the active ones, then end with them
     const runs = [...this.active.values()].map((a) => a.run);
     for (const run of runs) run.control.abort('the app is closing');
     await Promise.all(runs.map((r) => r.finished));

@@ -1,6 +1,7 @@
 // The app's settings: one JSON file, parsed with the contract's schema. A corrupt or invalid file
 // is moved aside (never silently overwritten) and the defaults are used, with a warning to show.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { settingsSchema, type Settings } from '../contract.ts';
@@ -18,7 +19,13 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'en',
   skills: { disabled: [], folders: [] },
   tools: { onOwnScreen: false, extraFolders: [], maxCommandSeconds: 600 },
+  maxParallelRuns: defaultParallelRuns(),
 };
+
+/** One run per core (2 on 2 cores): each sandbox's input worker and X server want about a core's share when busy. */
+export function defaultParallelRuns(): number {
+  return Math.max(1, Math.min(availableParallelism(), 32));
+}
 
 export class SettingsError extends Error {
   override name = 'SettingsError';

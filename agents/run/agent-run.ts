@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { RunStatus } from '../store/types.ts';
 import { AbortReason, RunControl } from './control.ts';
 import { approverOf, DEFAULT_RUN_OPTIONS, type ApprovalDecision, type RunEvent, type RunOptions } from './events.ts';
+import { BudgetTracker, budgetEvent, budgetQuestion, describeHit, readBudgetAnswer } from './budget.ts';
 import { assessRisk, needsApproval, PolicySession } from './policy.ts';
 import { waitForSettle } from './settle.ts';
 import { RunTools, ToolCallError } from './run-tools.ts';
@@ -26,6 +27,8 @@ export interface AgentRunInput {
   instructions?: string;
   /** Facts about the run's set-up appended right after run_started (skills offered and loaded before step 1). */
   startEvents?: readonly RunEvent[];
+  /** A run recorded earlier as queued (waiting for a free slot): adopted and started, not created again. */
+  runId?: string;
 }
 
 export interface RunResult {
@@ -65,13 +68,17 @@ export class AgentRun {
   /** An approval or a question is open: resuming from a pause goes back to waiting. */
   private waiting = false;
   private toolSpecs: ToolSpec[] | undefined;
+  /** Tokens and cost this run's replies reported, for its budgets. */
+  private readonly used = { tokens: 0, costUsd: 0 };
+  private budget: BudgetTracker | undefined;
 
   private constructor(private readonly deps: AgentRunDeps, private readonly input: AgentRunInput) {
     const { store } = deps;
     this.options = { ...DEFAULT_RUN_OPTIONS, ...input.options };
-    this.threadId = input.threadId ?? store.createThread(input.task.slice(0, 80)).id;
-    const run = store.createRun({ threadId: this.threadId, task: input.task, provider: input.provider, ...(input.model ? { model: input.model } : {}), options: this.options });
-    this.id = run.id;
+    const queued = input.runId === undefined ? undefined : store.getRun(input.runId);
+    if (input.runId !== undefined && queued?.status !== 'queued') throw new Error(`run ${input.runId} is not queued (it is ${queued?.status ?? 'missing'}): it cannot be started`);
+    this.threadId = queued?.threadId ?? input.threadId ?? store.createThread(input.task.slice(0, 80)).id;
+    this.id = queued?.id ?? store.createRun({ threadId: this.threadId, task: input.task, provider: input.provider, ...(input.model ? { model: input.model } : {}), options: this.options }).id;
     this.control = new RunControl((e) => {
       this.append(e);
       if (e.type === 'run_paused') this.setStatus('paused');
@@ -112,6 +119,7 @@ export class AgentRun {
     const signal = AbortSignal.any([this.control.signal, timeLimit]);
     let result: RunResult;
     try {
+      this.setStatus('running'); // a queued run's slot has come: stated before anything else happens
       const screen = await this.deps.driver.screenSize(signal);
       this.append({
         type: 'run_started', task: this.input.task, provider: this.input.provider, model: this.input.model, display: this.deps.driver.display, screen, options: this.options,
@@ -202,6 +210,8 @@ export class AgentRun {
           type: 'model_responded', step, actions: reply.actions.length, ms: Math.round(performance.now() - started),
           ...(reply.thought ? { thought: reply.thought } : {}), ...(reply.usage ? { usage: reply.usage } : {}), ...(reply.responseId ? { responseId: reply.responseId } : {}),
         });
+        const overBudget = await this.checkBudget(step, reply, signal);
+        if (overBudget) return { end: overBudget };
         if (reply.actions.length === 0) throw new ModelError('the reply proposed no action', 'malformed');
         this.checkToolCalls(reply);
         return { step: reply };
@@ -312,6 +322,24 @@ export class AgentRun {
       this.outcomes.push({ status: 'performed', ...(callId ? { callId } : {}), ...(proposed.safetyChecks?.length ? { acknowledgedSafetyChecks: proposed.safetyChecks } : {}) });
     }
     return 'continue';
+  }
+
+  /** After each reply: adds its usage, and at a budget's limit asks the operator (raise or stop) or stops, as the options say. */
+  private async checkBudget(step: number, reply: PlannerStep, signal: AbortSignal): Promise<RunResult | undefined> {
+    this.used.tokens += (reply.usage?.inputTokens ?? 0) + (reply.usage?.outputTokens ?? 0);
+    this.used.costUsd += reply.usage?.costUsd ?? 0;
+    const budgets = this.options.budgets;
+    if (!budgets) return undefined;
+    this.budget ??= new BudgetTracker(budgets, this.deps.store, this.threadId);
+    for (let hit = this.budget.check(this.used); hit; hit = this.budget.check(this.used)) {
+      this.append(budgetEvent(step, hit, budgets.atLimit));
+      const stop = { runId: this.id, status: 'failed' as const, reason: `${describeHit(hit)}; the run stopped`, steps: step };
+      if (budgets.atLimit === 'stop') return stop;
+      const answer = readBudgetAnswer(await this.ask(ulid(), budgetQuestion(hit), signal));
+      if (answer.stop) return { ...stop, reason: `${describeHit(hit)}; the operator stopped the run` };
+      this.budget.raise(hit, answer.to);
+    }
+    return undefined;
   }
 
   /** Asks the operator when the mode or the risks say so; undefined when no approval was needed. */

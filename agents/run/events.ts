@@ -9,6 +9,14 @@ import { RUN_STATUSES, type StoredEvent } from '../store/types.ts';
 export const approvalModeSchema = z.enum(['always', 'risky', 'never']);
 export type ApprovalMode = z.infer<typeof approvalModeSchema>;
 
+const limit = z.number().positive().optional();
+/** Limits on tokens and cost (USD) per run, per thread and per (local) day; `atLimit`: ask the operator to raise or stop, or stop. */
+export const budgetsSchema = z.object({
+  runTokens: limit, runCostUsd: limit, threadTokens: limit, threadCostUsd: limit, dayTokens: limit, dayCostUsd: limit,
+  atLimit: z.enum(['ask', 'stop']),
+});
+export type Budgets = z.infer<typeof budgetsSchema>;
+
 export const runOptionsSchema = z.object({
   approve: approvalModeSchema,
   maxSteps: z.number().int().positive().max(10_000),
@@ -17,6 +25,8 @@ export const runOptionsSchema = z.object({
   maxModelRetries: z.number().int().nonnegative().max(10),
   /** The same action on an unchanged screen this many times is a loop. */
   loopThreshold: z.number().int().min(2).max(100),
+  /** None: no limit but maxSteps and maxSeconds. */
+  budgets: budgetsSchema.optional(),
 });
 export type RunOptions = z.infer<typeof runOptionsSchema>;
 
@@ -88,6 +98,10 @@ export const runEventSchema = z.union([
     type: z.literal('skill_loaded'), name: z.string(), source: z.enum(['builtin', 'user', 'folder']), by: z.enum(['task', 'model']), dir: z.string(),
     /** The skill's allowed-tools, shown to the operator; they limit the run's tools while it is active. */
     allowedTools: z.array(z.string()).optional(),
+  }),
+  /** A budget's limit was reached after a model reply: the run asks the operator (atLimit 'ask') or stops. */
+  z.object({
+    type: z.literal('budget_reached'), step, scope: z.enum(['run', 'thread', 'day']), measure: z.enum(['tokens', 'cost']), used: z.number(), limit: z.number(), atLimit: z.enum(['ask', 'stop']),
   }),
   z.object({ type: z.literal('question_asked'), actionId: z.string(), question: z.string() }),
   z.object({ type: z.literal('question_answered'), actionId: z.string(), answer: z.string() }),

@@ -43,6 +43,8 @@ export interface RunSpec {
   skills?: { catalog: SkillCatalog; /** The model's context in tokens: the listing gets about 2% of it (8,000 characters when unknown). */ contextTokens?: number } | undefined;
   /** The environment tools on the user's own screen start from (scrubbed); this process's by default. */
   env?: Record<string, string | undefined> | undefined;
+  /** A run recorded earlier as queued: started under its id (see AgentRunInput.runId). */
+  runId?: string | undefined;
 }
 
 export interface StartedRun {
@@ -73,7 +75,7 @@ export function launchRun(opened: OpenedTarget, spec: RunSpec): AgentRun {
   const skillSetup = skills?.start(tools?.names.includes(LOAD_SKILL) ?? false);
   const run = AgentRun.start({ store: spec.store, driver: opened.driver, planner: spec.planner, ...(tools ? { tools } : {}) }, {
     task: spec.task, provider: spec.provider, model: spec.model, threadId: spec.threadId, options: spec.options,
-    instructions: skillSetup?.instructions, startEvents: skillSetup?.events,
+    instructions: skillSetup?.instructions, startEvents: skillSetup?.events, ...(spec.runId ? { runId: spec.runId } : {}),
   });
   // What a command left running in the background (`mousepad f &`) ends with the run.
   if (tools) void run.finished.then(() => stopToolProcesses(run.id)).catch(() => undefined);

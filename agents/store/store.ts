@@ -86,7 +86,7 @@ function prepareStatements(db: Db) {
     touchThread: p('UPDATE threads SET updated_at = max(updated_at, ?) WHERE id = ?'),
     deleteThread: p('DELETE FROM threads WHERE id = ?'),
     insertRun: p(`INSERT INTO runs (id, thread_id, task, status, provider, model, created_at, updated_at, options)
-      VALUES (@id, @threadId, @task, 'running', @provider, @model, @now, @now, @options) RETURNING *`),
+      VALUES (@id, @threadId, @task, @status, @provider, @model, @now, @now, @options) RETURNING *`),
     getRun: p('SELECT * FROM runs WHERE id = ?'),
     listRuns: p('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?'),
     listThreadRuns: p('SELECT * FROM runs WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT ?'),
@@ -187,12 +187,12 @@ export class Store {
   // ---- runs ----
 
   /** A new run starts as 'running' and moves its thread to the top of the list. */
-  createRun({ threadId, task, provider, model = null, options = {} }: NewRun): Run {
+  createRun({ threadId, task, provider, model = null, options = {}, status = 'running' }: NewRun): Run {
     const now = this.#now();
     try {
       return this.db.transaction(() => {
         const row = this.#sql.insertRun.get({
-          id: this.#newId(now), threadId, task: this.#clean(task, RUN_TEXT_MAX), provider, model, now, options: JSON.stringify(options),
+          id: this.#newId(now), threadId, task: this.#clean(task, RUN_TEXT_MAX), provider, model, now, options: JSON.stringify(options), status,
         }) as Row;
         this.#sql.touchThread.run(now, threadId);
         return toRun(row);

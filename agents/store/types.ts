@@ -1,10 +1,10 @@
 // Shapes the store reads and writes. Events stay generic here; agents/contract.ts owns the typed union.
 
-export const RUN_STATUSES = ['running', 'paused', 'waiting', 'done', 'failed', 'aborted', 'interrupted'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'waiting', 'done', 'failed', 'aborted', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** A run in one of these may still produce events; recoverInterrupted() closes them after a crash. */
-export const ACTIVE_STATUSES = ['running', 'paused', 'waiting'] as const satisfies readonly RunStatus[];
+/** A run in one of these may still produce events; recoverInterrupted() closes them after a crash (a queued one too). */
+export const ACTIVE_STATUSES = ['queued', 'running', 'paused', 'waiting'] as const satisfies readonly RunStatus[];
 export const TERMINAL_STATUSES = ['done', 'failed', 'aborted', 'interrupted'] as const satisfies readonly RunStatus[];
 
 export function isRunStatus(s: unknown): s is RunStatus {
@@ -45,6 +45,8 @@ export interface NewRun {
   provider: string;
   model?: string | null;
   options?: Record<string, unknown>;
+  /** 'queued': created before it can start (all parallel slots taken); it starts later, adopting this row. */
+  status?: 'running' | 'queued';
 }
 
 /** Text fields set with a status; omitted = keep the current value, null = clear it. */

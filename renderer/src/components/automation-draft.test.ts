@@ -2,7 +2,7 @@
 // as their default, and "name=text" lines parse.
 import { describe, expect, it } from 'vitest';
 import type { Automation } from '../../../agents/contract.ts';
-import { autoIntent, deleteStep, makeParameter, moveStep, parseKeys, parseParamLines, setAction, toDraft, type Draft } from './automation-draft.ts';
+import { autoIntent, deleteStep, makeParameter, moveStep, parseKeys, parseParamLines, setAction, toDraft, toolCommand, type Draft } from './automation-draft.ts';
 
 const AUTOMATION: Automation = {
   format: 'deskpilot-automation', version: 3, name: 'invoice', params: [], allowHealing: false,
@@ -57,5 +57,18 @@ describe('automation draft', () => {
     expect(parseParamLines('invoice=INV-001\n\n who = ACME Ltd ')).toEqual({ ok: true, params: { invoice: 'INV-001', who: ' ACME Ltd ' } });
     expect(parseParamLines('oops')).toEqual({ ok: false, line: 'oops' });
     expect(parseParamLines('=x')).toEqual({ ok: false, line: '=x' });
+  });
+});
+
+describe('tool steps', () => {
+  it('reads as "shell: <command>" and its command edits as text, the intent following it', () => {
+    const draft: Draft = {
+      format: 'deskpilot-automation', name: 'tools', params: [], allowHealing: false,
+      steps: [{ id: 's1', intent: 'shell: ls', action: { type: 'tool', name: 'shell', input: { command: 'ls', cwd: '/tmp' } } }],
+    };
+    expect(toolCommand(draft.steps[0]!.action)).toBe('ls');
+    const edited = setAction(draft, 0, { type: 'tool', name: 'shell', input: { command: 'ls -l', cwd: '/tmp' } });
+    expect(edited.steps[0]).toMatchObject({ intent: 'shell: ls -l', action: { input: { command: 'ls -l', cwd: '/tmp' } } });
+    expect(toolCommand({ type: 'keypress', keys: 'a' })).toBeUndefined();
   });
 });

@@ -17,7 +17,16 @@ const keysText = (keys: string | string[]) => (Array.isArray(keys) ? keys.join('
 export function autoIntent(action: StepAction): string | undefined {
   if (action.type === 'type') return `type ${JSON.stringify(action.text)}`;
   if (action.type === 'keypress') return `press ${keysText(action.keys)}`;
+  const command = toolCommand(action);
+  if (command !== undefined && action.type === 'tool') return `${action.name}: ${command}`;
   return undefined;
+}
+
+/** A tool step's command (a shell's `command`), the text its editor shows; undefined for other steps. */
+export function toolCommand(action: StepAction): string | undefined {
+  if (action.type !== 'tool') return undefined;
+  const command = action.input['command'];
+  return typeof command === 'string' ? command : undefined;
 }
 
 /** "CTRL+S" -> ["CTRL", "S"]; a single key stays a string. */

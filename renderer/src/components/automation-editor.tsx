@@ -5,7 +5,7 @@
 // caller (the store), and Save makes its first version.
 //
 // data-testid: automation-editor (data-dirty, data-new), step-edit-row (data-step-id, data-index,
-// data-type), step-intent, step-text, step-keys, step-x, step-y, step-json, step-json-error,
+// data-type), step-intent, step-text, step-command, step-keys, step-x, step-y, step-json, step-json-error,
 // step-json-edit, step-json-apply, step-up, step-down, step-delete, step-make-param, step-param-name, step-param-ok,
 // step-param-error, evidence-thumb, evidence-text, evidence-a11y, param-row (data-name),
 // param-default, param-remove, automation-save, automation-saved, automation-error.
@@ -14,7 +14,7 @@ import type { Automation } from '../../../agents/contract.ts';
 import { t } from '../i18n/index.ts';
 import { useApp, useBlobUrl } from '../state/use-app.ts';
 import {
-  deleteStep, formatKeys, makeParameter, moveStep, parseKeys, removeParam, setAction, setIntent, setParamDefault, toDraft,
+  deleteStep, formatKeys, makeParameter, moveStep, parseKeys, removeParam, setAction, setIntent, setParamDefault, toDraft, toolCommand,
   type Draft, type DraftStep, type StepAction,
 } from './automation-draft.ts';
 
@@ -227,9 +227,21 @@ function ActionFields({ action, onChange }: { action: StepAction; onChange: (a: 
     </button>
   );
   const point = 'x' in action && action.x !== undefined && 'y' in action && action.y !== undefined ? action : undefined;
+  const command = toolCommand(action);
   return (
     <div className="action-fields">
-      <span className="chip">{action.type}</span>
+      <span className="chip">{action.type === 'tool' ? action.name : action.type}</span>
+      {action.type === 'tool' && command !== undefined ? (
+        <textarea
+          className="grow step-text"
+          data-testid="step-command"
+          aria-label={t('editor.command')}
+          rows={Math.min(6, command.split('\n').length)}
+          value={command}
+          spellCheck={false}
+          onChange={(e) => onChange({ ...action, input: { ...action.input, command: e.target.value } })}
+        />
+      ) : null}
       {action.type === 'type' ? (
         // A textarea keeps a typed newline (Enter), which an <input> would drop.
         <textarea
@@ -255,7 +267,7 @@ function ActionFields({ action, onChange }: { action: StepAction; onChange: (a: 
           </label>
         </>
       ) : null}
-      {action.type !== 'type' && action.type !== 'keypress' && !point ? <code className="action-json">{JSON.stringify(action)}</code> : null}
+      {action.type !== 'type' && action.type !== 'keypress' && command === undefined && !point ? <code className="action-json">{JSON.stringify(action)}</code> : null}
       {jsonButton}
     </div>
   );

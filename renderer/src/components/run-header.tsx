@@ -26,6 +26,7 @@ export function RunHeader({ runId, run, tl, status }: Props) {
   const provider = tl?.started?.provider ?? run?.provider ?? '';
   const model = tl?.started?.model ?? run?.model ?? undefined;
   const totals = tl?.totals;
+  const budget = budgetLine(tl?.started?.options.budgets, totals);
 
   const onExport = async (format: 'html' | 'json') => {
     setExporting(format);
@@ -66,10 +67,28 @@ export function RunHeader({ runId, run, tl, status }: Props) {
             {totals.costUsd !== undefined ? ` · $${cost(totals.costUsd)}` : ''}
           </span>
         ) : null}
+        {budget ? (
+          <span className="muted" data-testid="run-budget">
+            {budget}
+          </span>
+        ) : null}
       </div>
       <p className={`status-line status-${status}`} data-testid="status-line" role="status" aria-live="polite">
         {tl ? statusLine(tl) : t('status.loading')}
       </p>
     </header>
   );
+}
+
+/** The run's own budget beside what it used ("budget 4,200 / 10,000 tokens"); thread and day limits are named. */
+function budgetLine(b: NonNullable<TimelineState['started']>['options']['budgets'], totals: TimelineState['totals'] | undefined): string | undefined {
+  if (!b) return undefined;
+  const used = totals ? totals.inputTokens + totals.outputTokens : 0;
+  const parts = [
+    b.runTokens !== undefined ? `${tokens(used)} / ${tokens(b.runTokens)} tokens` : '',
+    b.runCostUsd !== undefined ? `$${cost(totals?.costUsd ?? 0)} / $${cost(b.runCostUsd)}` : '',
+    b.threadTokens !== undefined || b.threadCostUsd !== undefined ? 'thread limit set' : '',
+    b.dayTokens !== undefined || b.dayCostUsd !== undefined ? 'daily limit set' : '',
+  ].filter(Boolean);
+  return parts.length ? `budget ${parts.join(' · ')} (at the limit: ${b.atLimit === 'ask' ? 'ask' : 'stop'})` : undefined;
 }

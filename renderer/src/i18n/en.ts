@@ -61,6 +61,7 @@ const en = {
   'status.ending': 'Ending…',
   'status.loading': 'Loading the run…',
 
+  'badge.queued': 'queued',
   'badge.running': 'running',
   'badge.paused': 'paused',
   'badge.waiting': 'waiting',
@@ -296,6 +297,7 @@ const en = {
   'editor.intent': 'What the step does',
   'editor.text': 'Text to type',
   'editor.keys': 'Keys, e.g. CTRL+S',
+  'editor.command': 'Command the tool runs',
   'editor.up': 'Move up',
   'editor.down': 'Move down',
   'editor.delete': 'Delete step',

@@ -8,7 +8,7 @@ export type ScreenAction = NonNullable<Of<'action_proposed'>['screenAction']>;
 export type Size = RunStarted['screen'];
 export type Point = { x: number; y: number };
 
-export type FoldedStatus = 'running' | 'paused' | 'waiting' | 'done' | 'failed' | 'aborted' | 'interrupted';
+export type FoldedStatus = 'queued' | 'running' | 'paused' | 'waiting' | 'done' | 'failed' | 'aborted' | 'interrupted';
 export const ENDED_STATUSES: readonly FoldedStatus[] = ['done', 'failed', 'aborted', 'interrupted'];
 
 export type ActionState =

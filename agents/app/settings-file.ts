@@ -11,7 +11,8 @@ export const DEFAULT_SETTINGS: Settings = {
   version: 1,
   providers: [{ id: 'openai', preset: 'openai', label: 'OpenAI', adapter: 'openai-responses', baseURL: 'https://api.openai.com/v1', model: 'computer-use-preview' }],
   activeProvider: 'openai',
-  run: { approve: DEFAULT_RUN_OPTIONS.approve, maxSteps: DEFAULT_RUN_OPTIONS.maxSteps, maxSeconds: DEFAULT_RUN_OPTIONS.maxSeconds },
+  // No limits until the user sets some; at a limit the run asks (raise or stop).
+  run: { approve: DEFAULT_RUN_OPTIONS.approve, maxSteps: DEFAULT_RUN_OPTIONS.maxSteps, maxSeconds: DEFAULT_RUN_OPTIONS.maxSeconds, budgets: { atLimit: 'ask' } },
   screenshotSize: 'auto',
   historyImages: 3,
   keepScreenshotsDays: 30,
@@ -46,7 +47,9 @@ export class SettingsFile {
 
   /** Merges a patch, checks the whole, and writes it atomically; an invalid result changes nothing. */
   update(patch: Partial<Omit<Settings, 'version'>>): Settings {
-    const next = settingsSchema.safeParse({ ...this.current, ...patch });
+    // A patch of `run` without budgets (the settings form has no budget fields) keeps the budgets set.
+    const run = patch.run && patch.run.budgets === undefined ? { ...patch.run, budgets: this.current.run.budgets } : patch.run;
+    const next = settingsSchema.safeParse({ ...this.current, ...patch, ...(run ? { run } : {}) });
     if (!next.success) throw new SettingsError(z.prettifyError(next.error));
     const problem = consistencyProblem(next.data);
     if (problem) throw new SettingsError(problem);

@@ -107,6 +107,12 @@ function prepareStatements(db: Db) {
         (SELECT hash FROM events WHERE run_id = @runId ORDER BY seq DESC LIMIT 1) AS prev
         FROM events WHERE run_id = @runId) AS n
       RETURNING seq`).pluck(),
+    // Budgets (agents/run/budget.ts): tokens and cost the model replies reported, for a thread or since a time.
+    usageTotals: p(`SELECT coalesce(sum(coalesce(json_extract(e.data, '$.usage.inputTokens'), 0) + coalesce(json_extract(e.data, '$.usage.outputTokens'), 0)), 0) AS tokens,
+        coalesce(sum(coalesce(json_extract(e.data, '$.usage.costUsd'), 0)), 0) AS costUsd
+      FROM runs r JOIN events e ON e.run_id = r.id
+      WHERE (@threadId IS NULL OR r.thread_id = @threadId) AND (@since IS NULL OR r.updated_at >= @since OR r.status IN (${ACTIVE_SQL}))
+        AND e.type = 'model_responded' AND (@since IS NULL OR e.at >= @since)`),
     readChain: p('SELECT seq, type, at, data, prev_hash AS prevHash, hash FROM events WHERE run_id = ? ORDER BY seq'),
     readEvents: p('SELECT seq, type, at, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     lastSeq: p('SELECT coalesce(max(seq), 0) FROM events WHERE run_id = ?').pluck(),
@@ -302,6 +308,11 @@ export class Store {
       const event: object = { ...(JSON.parse(r['data'] as string) as object), runId, seq: r['seq'] as number, at: r['at'] as number, type: r['type'] as string };
       return event as StoredEvent<E>;
     });
+  }
+
+  /** Tokens and cost (USD) the model replies of a thread's runs, or of all runs since a time, reported. */
+  usageTotals({ threadId, since }: { threadId?: string; since?: number }): { tokens: number; costUsd: number } {
+    return this.#sql.usageTotals.get({ threadId: threadId ?? null, since: since ?? null }) as { tokens: number; costUsd: number };
   }
 
   /** The run's events exactly as stored, with their hashes: what `runs verify` and exports check. */

@@ -1,5 +1,5 @@
+// `deskpilot run` and `deskpilot runs list|show` as real processes: scripted and model-driven runs
 // on a real display, approvals answered through piped stdin, kill -9 and Ctrl+C mid-run, bad usage.
-import { PROVIDER_NAMES } from '../agents/models/create-planner.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

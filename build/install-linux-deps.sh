@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   xvfb xauth x11-utils x11-xserver-utils xdotool xclip xsel openbox dbus-x11 libxtst6
   xterm mousepad pcmanfm chromium
-  libreoffice-calc libreoffice-gtk3
+  libreoffice-calc libreoffice-writer libreoffice-impress libreoffice-gtk3
   at-spi2-core python3-pyatspi gir1.2-atspi-2.0 libatk-adaptor libgail-common
   tesseract-ocr tesseract-ocr-eng imagemagick
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji

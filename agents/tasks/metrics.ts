@@ -3,6 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { SCRIPT_EXHAUSTED } from '../models/scripted.ts';
 import { UnsupportedError } from './errors.ts';
+import { compareDocxFiles, compareImageList, compareImages, comparePptxFiles } from './office-metrics.ts';
+import { similarity } from './similarity.ts';
+import { tableViewRule } from './table-view-rules.ts';
+import { checkDirectJsonObject, isExpectedActiveTab, isExpectedTabs, isExpectedUrlPatternMatch } from './web-metrics.ts';
 import { cellNumber, cellsEqual, cellText, readSheets, sheetDifference, type Sheet } from './sheets.ts';
 
 export interface MetricOutcome {
@@ -50,18 +54,7 @@ function text(value: unknown, name: string): string {
   throw new Error(`${name} needs a text result, got ${show(value)}`);
 }
 
-/** Similarity of two strings, 0..1: 1 - Indel distance / total length (rapidfuzz's `ratio`, OSWorld's fuzzy_match). */
-export function similarity(a: string, b: string): number {
-  if (a.length + b.length === 0) return 1;
-  // LCS length, two rows.
-  let prev = new Array<number>(b.length + 1).fill(0);
-  let cur = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, cur[j - 1]!);
-    [prev, cur] = [cur, prev];
-  }
-  return (2 * prev[b.length]!) / (a.length + b.length);
-}
+export { similarity };
 
 function normaliseText(s: string, options: Record<string, unknown>): string {
   let t = s;
@@ -139,6 +132,9 @@ const compareTable: Metric = async (result, expected, options, ctx) => {
         const value = cellText(sheet, coordinate);
         if (!matchValue(value, want)) return fail(`${coordinate} is ${JSON.stringify(value)}; wanted ${String(want.method ?? 'eq')} ${show(want.ref)}`);
       }
+    } else if (type === 'sheet_name' || type === 'freeze' || type === 'zoom') {
+      const outcome = await tableViewRule(type, rule, result, typeof expected === 'string' ? expected : undefined, resultBook, expectedBook);
+      if (outcome) return fail(outcome);
     } else {
       throw new UnsupportedError(`compare_table rule "${type}"`);
     }
@@ -207,6 +203,14 @@ export const METRICS: Record<string, Metric> = {
 
   compare_table: compareTable,
   compare_csv: compareCsv,
+  compare_docx_files: compareDocxFiles,
+  compare_pptx_files: comparePptxFiles,
+  compare_images: compareImages,
+  compare_image_list: compareImageList,
+  is_expected_active_tab: isExpectedActiveTab,
+  is_expected_tabs: isExpectedTabs,
+  is_expected_url_pattern_match: isExpectedUrlPatternMatch,
+  check_direct_json_object: checkDirectJsonObject,
 };
 
 export const METRIC_NAMES = Object.keys(METRICS);

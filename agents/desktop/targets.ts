@@ -5,6 +5,8 @@ import type { DesktopDriver } from './driver.ts';
 import { startDisplay, type VirtualDisplay } from './display.ts';
 import type { Size } from './geometry.ts';
 import { NutDriver } from './nut-driver.ts';
+import { DEFAULT_PRIVACY, withPrivateRegions, type PrivacyOptions } from './private-regions.ts';
+import { withWindowPolicy, type WindowPolicy } from './window-policy.ts';
 
 export type RunTarget =
   /** A running X display: the user's own screen, or one started with `deskpilot display start`. */
@@ -38,6 +40,17 @@ export interface OpenTargetOptions {
   wrapDriver?: (driver: DesktopDriver) => DesktopDriver;
   /** Told the display before the driver starts (automations probe its windows). */
   onDisplay?: (opened: Omit<OpenedTarget, 'driver' | 'close'>) => void;
+  /** Windows and areas blacked out of every screenshot; password managers by default. */
+  privacy?: PrivacyOptions;
+  /** Windows the run may not (deny) or only (allow) act on; checked before each action. */
+  windows?: WindowPolicy;
+}
+
+/** The driver as runs see it: the caller's wrapper, then private regions masked last, so nothing else sees them. */
+function guarded(nut: DesktopDriver, opts: OpenTargetOptions, display: string, env?: Record<string, string>): DesktopDriver {
+  const driver = opts.wrapDriver ? opts.wrapDriver(nut) : nut;
+  const x = { display, env };
+  return withWindowPolicy(withPrivateRegions(driver, x, opts.privacy ?? DEFAULT_PRIVACY), x, opts.windows ?? {});
 }
 
 type Opener<K extends RunTarget['kind']> = (target: Extract<RunTarget, { kind: K }>, opts: OpenTargetOptions) => Promise<OpenedTarget>;
@@ -48,7 +61,7 @@ const OPENERS: { [K in RunTarget['kind']]: Opener<K> } = {
     const nut = await NutDriver.start({ display: target.display }).catch((err: Error) => {
       throw new TargetError(`cannot drive display ${target.display}: ${err.message}`, target);
     });
-    const driver = opts.wrapDriver ? opts.wrapDriver(nut) : nut;
+    const driver = guarded(nut, opts, target.display);
     return { display: target.display, driver, sandboxed: false, close: () => nut.close() };
   },
   sandbox: async (target, opts) => {
@@ -62,7 +75,7 @@ const OPENERS: { [K in RunTarget['kind']]: Opener<K> } = {
       const nut = await NutDriver.start({ display: virtual.display, env: virtual.env }).catch((err: Error) => {
         throw new TargetError(`cannot drive the sandbox display ${virtual.display}: ${err.message}`, target);
       });
-      const driver = opts.wrapDriver ? opts.wrapDriver(nut) : nut;
+      const driver = guarded(nut, opts, virtual.display, virtual.env);
       const close = async () => {
         await nut.close().catch(() => undefined);
         await virtual.stop();

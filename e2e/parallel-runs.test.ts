@@ -3,13 +3,14 @@
 // Effects are checked in the files the xterms' shells wrote; the queue in the store's rows and log.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppService } from '../agents/app/app-service.ts';
 import { openTestService } from '../agents/app/test-service.ts';
 import type { Run, RunEvent } from '../agents/contract.ts';
 import type { StoredEvent } from '../agents/store/types.ts';
 import { until } from './support/agent-harness.ts';
+import { sandboxesHidden } from '../agents/tools/sandbox-jail.ts';
 import { startMockOpenAI, type MockOpenAI, type MockTurn } from './mock-openai/server.ts';
 
 const KEY = 'sk-test-parallel-0123456789';
@@ -122,6 +123,30 @@ describe('parallel runs, each in its own sandbox', () => {
     expect((await get(first.id)).status).toBe('done');
     expect(mocks[1]!.requests.length).toBe(before);
     expect(existsSync(file(1, 'c'))).toBe(false);
+    mocks[0]!.setLatency(0);
+  }, 120_000);
+
+  it.runIf(sandboxesHidden())("a run's shell cannot read another sandbox's HOME: the marker stays unread", async () => {
+    await service.call('settings.update', { maxParallelRuns: 3 });
+    mocks[0]!.setTrajectory([{ actions: [{ type: 'tool', name: 'shell', input: { command: 'echo secret-of-a > ~/marker.txt && echo "home=$HOME"' } }] }, ...moves(25)]);
+    mocks[0]!.setLatency(800);
+    const a = await start(0);
+    await until('run A to have written its marker', () => events(a.id).some((e) => e.type === 'tool_finished'), 60_000);
+    const finished = events(a.id).find((e) => e.type === 'tool_finished') as { output: string };
+    const homeA = /home=(\S+)/.exec(finished.output)![1]!;
+    expect(readFileSync(join(homeA, 'marker.txt'), 'utf8')).toBe('secret-of-a\n'); // it is there, for anyone outside the sandboxes
+
+    mocks[1]!.setTrajectory([
+      { actions: [{ type: 'tool', name: 'shell', input: { command: `cat ${homeA}/marker.txt; ls -A ${dirname(homeA)}; echo own=$(cat ~/own.txt 2>&1)` } }] },
+      { text: 'tried' },
+    ]);
+    const b = await start(1);
+    await ended(b.id);
+    const seen = events(b.id).find((e) => e.type === 'tool_finished') as { output: string };
+    expect(seen.output).not.toContain('secret-of-a');
+    expect(seen.output).toMatch(/marker\.txt: (No such file|Permission denied)/);
+    await service.call('runs.control', { runId: a.id, action: 'abort' });
+    await ended(a.id);
     mocks[0]!.setLatency(0);
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import { OutputCap, DEFAULT_OUTPUT_CAP_BYTES } from './output-cap.ts';
 import { absolutePath } from './paths.ts';
 import { groupAlive, killGroup, trackGroup, untrackGroup } from './process-group.ts';
 import { ToolInputError, type Tool, type ToolContext, type ToolResult } from './tool.ts';
+import { jailCommand } from './sandbox-jail.ts';
 
 export const DEFAULT_SHELL_TIMEOUT_MS = 120_000;
 // After the command's own process exits, output still in the pipes is read for this long; a
@@ -61,7 +62,10 @@ export async function runShell(input: ShellInput, ctx: ToolContext, signal: Abor
 
   const cap = new OutputCap(opts.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES);
   // Own process group (detached), so one signal stops the command and all it started.
-  const child = spawn('bash', [opts.login === false ? '-c' : '-lc', input.command], { cwd, env: ctx.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A sandbox's commands see no other sandbox (a mount namespace of their own).
+  const argv: [string, ...string[]] = ['bash', opts.login === false ? '-c' : '-lc', input.command];
+  const [file, args] = ctx.sandboxed && ctx.env['HOME'] ? jailCommand(argv, ctx.env['HOME']) : [argv[0], argv.slice(1)];
+  const child = spawn(file, args, { cwd, env: ctx.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pgid = child.pid;
 
   return new Promise<ToolResult>((resolve) => {

@@ -54,6 +54,20 @@ export const toolSettingsSchema = z.object({
 });
 export type ToolSettingsConfig = z.infer<typeof toolSettingsSchema>;
 
+/** An MCP server whose tools the agent may call: a command (stdio) or an HTTP URL. Env and header values may name a variable, `${NAME}`, so keys stay out of the file. */
+export const mcpServerSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use lowercase letters, digits and dashes'),
+  name: z.string().trim().min(1).max(80),
+  command: z.string().min(1).max(4096).optional(),
+  args: z.array(z.string().max(4096)).max(100).optional(),
+  env: z.record(z.string().max(200), z.string().max(4096)).optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  headers: z.record(z.string().max(200), z.string().max(4096)).optional(),
+  enabled: z.boolean(),
+  /** Its tools may change things without the operator's approval (read-only tools never need it). */
+  trusted: z.boolean(),
+}).refine((s) => (s.command === undefined) !== (s.url === undefined), { message: 'give a command to start the server, or its URL, not both' });
+
 export const settingsSchema = z.object({
   version: z.literal(1),
   providers: z.array(providerConfigSchema),
@@ -74,6 +88,8 @@ export const settingsSchema = z.object({
   tools: toolSettingsSchema,
   /** Runs at once; a run started beyond this waits as `queued` until a slot frees. Absent (older files): one per core. */
   maxParallelRuns: z.number().int().min(1).max(32).optional(),
+  /** MCP servers whose tools join every run's tools; optional so older files load. */
+  mcpServers: z.array(mcpServerSchema).max(50).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -258,7 +274,14 @@ export const commands = {
   /** Installs a skill folder or .zip (a path on the machine running the engine) into the user's skills folder. */
   'skills.install': { input: z.object({ path: z.string().trim().min(1).max(4096), overwrite: z.boolean().optional() }).strict(), output: z.object({ skill: skillSummarySchema, warnings: z.array(z.string()) }) },
   'skills.new': { input: z.object({ name: skillName, description: z.string().max(1024).optional() }).strict(), output: skillSummarySchema },
-  'inbox.list': { input: z.object({ limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(inboxItemSchema) },
+  /** Starts an MCP server of the settings and lists its tools (the settings' Test button). */
+  'mcp.test': {
+    input: z.object({ id: z.string().min(1).max(32) }).strict(),
+    output: z.object({ tools: z.array(z.object({ name: z.string(), description: z.string(), readOnly: z.boolean() })) }),
+  },
+  'inbox.list': { input: z.object({ limit: z.number().int().positive().max(1000).optional(), filter: z.enum(['all', 'unread', 'attention', 'archived']).optional() }).strict(), output: z.array(inboxItemSchema) },
+  /** Read or unread again; archive or bring back. */
+  'inbox.mark': { input: z.object({ id, read: z.boolean().optional(), archived: z.boolean().optional() }).strict(), output: ok },
 } as const;
 
 export type Commands = typeof commands;

@@ -19,8 +19,10 @@ import type { Approver } from '../run/events.ts';
 import { exportRun } from './run-export.ts';
 import { RunHost } from './run-host.ts';
 import { KeyRing } from './key-binding.ts';
+import { LiveSessions, type LiveStream } from './live-sessions.ts';
 import type { SecretStore } from './secrets.ts';
 import { defaultParallelRuns, SettingsFile } from './settings-file.ts';
+import { mcpHandlers, type McpHandlers } from './mcp-commands.ts';
 import { skillHandlers, skillSources, type SkillHandlers } from './skill-commands.ts';
 import { discoverSkills } from '../skills/discovery.ts';
 
@@ -87,6 +89,7 @@ export class AppService {
       ...automationHandlers({ store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e) }),
       ...this.recordings.handlers,
       ...skillHandlers({ dataDir: opts.dataDir, settings: () => this.settings.get(), updateSettings: (patch) => this.settings.update(patch) }),
+      ...mcpHandlers({ settings: () => this.settings.get(), env }),
     };
     this.unsubscribe = shared.store.subscribe<RunEvent>((event) => {
       this.emit({ kind: 'run_event', event });
@@ -209,7 +212,7 @@ export class AppService {
 
   private readonly handlers: Handlers;
 
-  private readonly coreHandlers: Omit<Handlers, AutomationCommand | RecordingCommand | keyof SkillHandlers> = {
+  private readonly coreHandlers: Omit<Handlers, AutomationCommand | RecordingCommand | keyof SkillHandlers | keyof McpHandlers> = {
     'app.info': () => ({
       version: packageVersion(),
       transport: this.opts.transport,

@@ -123,7 +123,7 @@ export class RunHost {
     const plan: PlannedRun = {
       task: req.task, planner: choice.planner, provider: req.provider.id, ...(choice.model ? { model: choice.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}),
       options: { ...req.settings.run, ...req.options }, target: this.target(req.settings, req.runOn),
-      toolSettings: toolSettingsFrom(req.settings), skills: req.skills,
+      toolSettings: toolSettingsFrom(req.settings), skills: req.skills, mcpServers: req.settings.mcpServers,
     };
     const { target } = plan;
     if (target.kind === 'display') {
@@ -215,6 +215,7 @@ export class RunHost {
     tools?: ToolChoice;
     toolSettings?: ToolSettings | undefined;
     skills?: RunSpec['skills'];
+    mcpServers?: RunSpec['mcpServers'];
     /** A queued run's id: its row exists and the run adopts it. */
     runId?: string | undefined;
     /** Told the display before the run starts. */
@@ -244,7 +245,7 @@ export class RunHost {
         target,
         {
           store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools,
-          toolSettings: req.toolSettings, skills: req.skills, env: this.opts.env, runId: req.runId,
+          toolSettings: req.toolSettings, skills: req.skills, mcpServers: req.mcpServers, env: this.opts.env, runId: req.runId,
         },
         { wrapDriver: this.opts.wrapDriver, onDisplay: (d) => req.onDisplay?.(d) },
       ).catch((err: unknown) => {

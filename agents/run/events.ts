@@ -112,6 +112,8 @@ export const runEventSchema = z.union([
   z.object({ type: z.literal('run_failed'), reason: z.string(), steps: z.number() }),
   z.object({ type: z.literal('run_aborted'), reason: z.string(), steps: z.number() }),
   z.object({ type: z.literal('run_interrupted'), reason: z.string() }),
+  /** An MCP server of the settings could not be used for this run; the run went on without its tools. */
+  z.object({ type: z.literal('mcp_server_failed'), server: z.string(), message: z.string() }),
 ]);
 
 export type RunEvent = z.infer<typeof runEventSchema>;

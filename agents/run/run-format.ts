@@ -163,6 +163,8 @@ function eventLines(e: LoggedEvent): string[] {
       return [`interrupted: ${e.reason}`];
     case 'run_status':
       return [];
+    case 'mcp_server_failed':
+      return [`  MCP server ${e.server} left out: ${e.message}`];
     case 'tool_called':
       return [];
     case 'tool_output':

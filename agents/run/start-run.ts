@@ -2,6 +2,8 @@
 // tasks runner and automations all start runs through here, so a new target, tool or option is
 // wired once.
 import { openTarget, type OpenedTarget, type OpenTargetOptions, type RunTarget } from '../desktop/targets.ts';
+import type { McpServerConfig } from '../mcp/client-tools.ts';
+import { connectRunServers } from '../mcp/run-servers.ts';
 import type { Planner } from '../models/planner.ts';
 import type { Store } from '../store/store.ts';
 import { toolContextFor } from '../tools/environment.ts';
@@ -12,7 +14,7 @@ import type { SkillCatalog } from '../skills/discovery.ts';
 import { prepareRunSkills, type RunSkills } from '../skills/run-skills.ts';
 import { LOAD_SKILL } from '../skills/session.ts';
 import { AgentRun } from './agent-run.ts';
-import type { RunOptions } from './events.ts';
+import type { RunEvent, RunOptions } from './events.ts';
 import { RunTools } from './run-tools.ts';
 
 /** Which tools a run gets: tool set or tool names, none, or the default for its target. */
@@ -41,6 +43,10 @@ export interface RunSpec {
   toolSettings?: ToolSettings | undefined;
   /** Skills on offer: listed in the instructions, loaded with load_skill or by `$name` in the task; none when absent. */
   skills?: { catalog: SkillCatalog; /** The model's context in tokens: the listing gets about 2% of it (8,000 characters when unknown). */ contextTokens?: number } | undefined;
+  /** MCP servers whose tools join the run's (the enabled ones; connected when the run starts). */
+  mcpServers?: readonly McpServerConfig[] | undefined;
+  /** Facts about the run's set-up, logged right after run_started. */
+  startEvents?: readonly RunEvent[] | undefined;
   /** The environment tools on the user's own screen start from (scrubbed); this process's by default. */
   env?: Record<string, string | undefined> | undefined;
   /** A run recorded earlier as queued: started under its id (see AgentRunInput.runId). */
@@ -57,12 +63,19 @@ export interface StartedRun {
 /** Opens the target and starts the run on it; the target is closed when the run ends. */
 export async function startRun(target: RunTarget, spec: RunSpec, opts: OpenTargetOptions = {}): Promise<StartedRun> {
   const opened = await openTarget(target, opts);
+  // MCP servers start beside the target; one that cannot is reported in the run, which goes on without it.
+  const servers = spec.mcpServers?.length ? await connectRunServers(spec.mcpServers, spec.env ?? process.env) : undefined;
+  const close = () => Promise.all([opened.close(), servers?.close()]).then(() => undefined);
   try {
-    const run = launchRun(opened, spec);
-    const closed = run.finished.then(() => opened.close()).catch(() => undefined);
+    const run = launchRun(opened, {
+      ...spec,
+      toolSettings: { ...spec.toolSettings, extra: [...(spec.toolSettings?.extra ?? []), ...(servers?.tools ?? [])] },
+      startEvents: [...(spec.startEvents ?? []), ...(servers?.failures ?? []).map((f) => ({ type: 'mcp_server_failed' as const, ...f }))],
+    });
+    const closed = run.finished.then(close).catch(() => undefined);
     return { run, target: opened, closed };
   } catch (err) {
-    await opened.close().catch(() => undefined);
+    await close().catch(() => undefined);
     throw err;
   }
 }
@@ -75,7 +88,7 @@ export function launchRun(opened: OpenedTarget, spec: RunSpec): AgentRun {
   const skillSetup = skills?.start(tools?.names.includes(LOAD_SKILL) ?? false);
   const run = AgentRun.start({ store: spec.store, driver: opened.driver, planner: spec.planner, ...(tools ? { tools } : {}) }, {
     task: spec.task, provider: spec.provider, model: spec.model, threadId: spec.threadId, options: spec.options,
-    instructions: skillSetup?.instructions, startEvents: skillSetup?.events, ...(spec.runId ? { runId: spec.runId } : {}),
+    instructions: skillSetup?.instructions, startEvents: [...(spec.startEvents ?? []), ...(skillSetup?.events ?? [])], ...(spec.runId ? { runId: spec.runId } : {}),
   });
   // What a command left running in the background (`mousepad f &`) ends with the run.
   if (tools) void run.finished.then(() => stopToolProcesses(run.id)).catch(() => undefined);

@@ -7,6 +7,7 @@ import { DisplayLostError, type DesktopDriver, type Screenshot } from '../deskto
 import type { Scaling } from '../desktop/geometry.ts';
 import { ModelError, type ActionOutcome, type AgentAction, type Planner, type PlannerStep, type ProposedAction } from '../models/planner.ts';
 import type { ToolSpec } from '../tools/tool.ts';
+import { DiskFullError, isDiskFull } from '../store/disk-full.ts';
 import type { Store } from '../store/store.ts';
 import type { RunStatus } from '../store/types.ts';
 import { AbortReason, RunControl } from './control.ts';
@@ -132,7 +133,19 @@ export class AgentRun {
     }
     // A late pause or steer must not log after the final event, nor make an ended run look active.
     this.control.close();
-    this.record(result);
+    try {
+      this.record(result);
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      // The end did not fit: the space kept aside is freed to record it; failing that, the next start marks the run interrupted.
+      result = { runId: this.id, status: 'failed', reason: this.diskFullReason(err), steps: result.steps };
+      this.deps.store.releaseDiskReserve();
+      try {
+        this.record(result);
+      } catch {
+        // Nothing more can be written now.
+      }
+    }
     return result;
   }
 
@@ -141,9 +154,18 @@ export class AgentRun {
       const reason = this.control.signal.reason instanceof Error ? this.control.signal.reason.message : 'aborted';
       return { runId: this.id, status: 'aborted', reason, steps: this.step };
     }
+    if (isDiskFull(err)) {
+      this.deps.store.releaseDiskReserve(); // room to record the end
+      return { runId: this.id, status: 'failed', reason: this.diskFullReason(err), steps: this.step };
+    }
     if (timeLimit.aborted) return { runId: this.id, status: 'failed', reason: `time limit of ${this.options.maxSeconds} s reached`, steps: this.step };
     const e = err as Error;
     return { runId: this.id, status: 'failed', reason: `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`, steps: this.step };
+  }
+
+  /** Which folder's disk is full, in words a person can act on. */
+  private diskFullReason(err: unknown): string {
+    return (err instanceof DiskFullError ? err : new DiskFullError(this.deps.store.dbFolder)).message;
   }
 
   private record(result: RunResult): void {

@@ -5,6 +5,7 @@ import { monotonicFactory } from 'ulid';
 import { eventHash, type ChainRow } from './audit.ts';
 import { BlobStore, type BlobExt } from './blobs.ts';
 import { openDatabase, type Db } from './db.ts';
+import { DiskFullError, DiskReserve, isDiskFull, onFullDisk } from './disk-full.ts';
 import { jsonWithCleanStrings, Redactor } from './redact.ts';
 import { capSummary, capText, EVENT_STRING_MAX, RUN_TEXT_MAX, TITLE_MAX } from './text-caps.ts';
 import {
@@ -33,6 +34,8 @@ export interface StoreOptions {
   nativeBinding?: string;
   /** Keys in use, redacted from everything stored (more can be added with store.redactor.addSecret). */
   secrets?: readonly string[];
+  /** false: keep no space aside beside the database for recording a run's end on a full disk. */
+  diskReserve?: false;
 }
 
 export const INTERRUPTED_REASON = 'the process stopped while the run was active';
@@ -128,6 +131,7 @@ export class Store {
   readonly #listeners = new Set<EventListener>();
   readonly #onListenerError: (err: unknown) => void;
   readonly #sql: ReturnType<typeof prepareStatements>;
+  readonly #reserve: DiskReserve | undefined;
 
   static open(path: string, opts: StoreOptions = {}): Store {
     if (path === ':memory:' && !opts.blobDir) throw new Error('an in-memory store needs an explicit blobDir');
@@ -148,6 +152,7 @@ export class Store {
     db.function('deskpilot_chain', { deterministic: true }, (runId: unknown, seq: unknown, type: unknown, at: unknown, data: unknown, prev: unknown) =>
       eventHash(String(runId), Number(seq), String(type), Number(at), String(data), typeof prev === 'string' ? prev : null));
     this.#sql = prepareStatements(db);
+    this.#reserve = db.name === ':memory:' || opts.diskReserve === false ? undefined : new DiskReserve(dirname(db.name));
   }
 
   /** Text as the store keeps it: secrets redacted (before the cut, so no half key escapes), then capped. */
@@ -295,6 +300,7 @@ export class Store {
     try {
       seq = this.#sql.appendEvent.get({ runId, type, at, data }) as number;
     } catch (err) {
+      if (isDiskFull(err)) throw new DiskFullError(this.dbFolder, { cause: err });
       throw isFkError(err) ? new NotFoundError('run', runId) : err;
     }
     return { ...(JSON.parse(data) as object), runId, seq, at, type };
@@ -347,7 +353,17 @@ export class Store {
   // ---- blobs ----
 
   putBlob(data: Uint8Array, ext: BlobExt): string {
-    return this.blobs.put(data, ext);
+    return onFullDisk(this.blobs.dir, () => this.blobs.put(data, ext));
+  }
+
+  /** Frees the space kept aside beside the database, so the end of a run can be recorded on a full disk. */
+  releaseDiskReserve(): boolean {
+    return this.#reserve?.release() ?? false;
+  }
+
+  /** The folder of the database file (where a full disk stops the log). */
+  get dbFolder(): string {
+    return this.db.name === ':memory:' ? this.blobs.dir : dirname(this.db.name);
   }
 
   blobPath(ref: string): string {

@@ -141,7 +141,8 @@ export type ScheduleView = z.infer<typeof scheduleViewSchema>;
 
 export const inboxItemSchema = z.object({
   id: z.string(), automation: z.string(), runId: z.string().nullable(), status: z.enum(['succeeded', 'failed', 'needs_attention']),
-  trigger: z.enum(['schedule', 'missed', 'manual']), summary: z.string(), createdAt: z.number(), readAt: z.number().nullable(),
+  trigger: z.enum(['schedule', 'missed', 'manual']), summary: z.string(), answer: z.string().nullable(), createdAt: z.number(), readAt: z.number().nullable(),
+  archivedAt: z.number().nullable(),
 });
 export type InboxEntry = z.infer<typeof inboxItemSchema>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

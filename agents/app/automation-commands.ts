@@ -75,6 +75,10 @@ export function automationHandlers({ store, runner, settings, emit }: Automation
     }),
 
     'automations.save': ({ automation }) => guard(() => {
+      // A key read from a variable named in the file goes to the URL in the file: only someone at this
+      // machine (the CLI) may write that, never a caller holding just the serve token.
+      const p = automation.prompt?.provider;
+      if (p?.apiKeyEnv || p?.baseURL) throw new CommandError('bad_input', 'a prompt automation saved from the app uses a provider of the Settings by its id (its key and address come from there); --api-key-env and --base-url are for deskpilot automations create');
       const saved = runner.automations.save(automation);
       changed();
       return saved;
@@ -119,6 +123,14 @@ export function automationHandlers({ store, runner, settings, emit }: Automation
       return { ok: true as const };
     },
 
-    'inbox.list': ({ limit }) => runner.schedules.inbox(limit ? { limit } : {}),
+    'inbox.list': ({ limit, filter }) => runner.schedules.inbox({ ...(limit ? { limit } : {}), ...(filter ? { filter } : {}) }),
+
+    'inbox.mark': ({ id, read, archived }) => {
+      const s = runner.schedules;
+      const found = (read === undefined || s.markRead(id, read)) && (archived === undefined || s.archive(id, archived));
+      if (!found) throw new CommandError('not_found', `no inbox item ${id}`);
+      changed();
+      return { ok: true as const };
+    },
   };
 }

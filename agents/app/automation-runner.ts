@@ -14,6 +14,7 @@ import type { Settings } from '../contract.ts';
 import type { AgentRun, RunResult } from '../run/agent-run.ts';
 import type { Store } from '../store/store.ts';
 import { CommandError } from './command-error.ts';
+import { startPromptRun, type PromptRunDeps } from './prompt-automation.ts';
 import { toolSettingsFrom, type RunDisplay, type RunHost, type RunTarget } from './run-host.ts';
 
 export type ReplayTarget = 'current' | 'sandbox';
@@ -33,6 +34,10 @@ export interface AutomationRunnerDeps {
   settings: () => Settings;
   /** Told of each new inbox item. */
   onInbox?: (item: InboxItem) => void;
+  /** Where a prompt automation's key variable is read; this process's environment by default. */
+  env?: PromptRunDeps['env'];
+  /** Skills offered to prompt automations that turn them on. */
+  skills?: PromptRunDeps['skills'];
 }
 
 /** The automations of a data folder: in its database, and as JSON files in <dataDir>/automations. */
@@ -103,7 +108,7 @@ export class AutomationRunner {
     try {
       resolveParams(automation, req.params ?? {});
       // No screen to drive is the caller's mistake to fix, not a failed replay for the inbox.
-      if (req.target === 'current') this.deps.host.target({ ...this.deps.settings(), runOn: 'current' });
+      if (req.target === 'current' && !automation.prompt) this.deps.host.target({ ...this.deps.settings(), runOn: 'current' });
     } catch (err) {
       return Promise.reject(err);
     }
@@ -130,7 +135,8 @@ export class AutomationRunner {
     const req: ReplayRequest = manual?.req ?? { target: schedule.target === 'sandbox' ? 'sandbox' : 'current' };
     let started: Awaited<ReturnType<typeof startReplayRun>>;
     try {
-      started = await startReplayRun(this.deps, automation, req);
+      // A prompt runs the agent where the prompt says (a sandbox by default); a replay where it was asked.
+      started = automation.prompt ? await startPromptRun(this.deps, automation) : await startReplayRun(this.deps, automation, req);
     } catch (err) {
       // The scheduler records the failure in the inbox; run now also tells the caller.
       manual?.failed(err);

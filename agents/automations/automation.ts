@@ -64,6 +64,33 @@ const evaluatorSchema = z.record(z.string(), z.unknown()).superRefine((value, ct
   }
 });
 
+/**
+ * An automation that is a prompt: the agent does the task (with a model) on the schedule or on demand,
+ * and its answer goes to the inbox. The key is never in the file: a provider from the settings, or
+ * the name of the environment variable that holds it.
+ */
+export const promptSchema = z.object({
+  task: z.string().trim().min(1).max(20_000),
+  provider: z.object({
+    /** A provider of the settings (its key from there), else a preset (openai, ollama, custom...) run with the fields below. */
+    id: z.string().min(1).max(64),
+    baseURL: z.url({ protocol: /^https?$/ }).optional(),
+    model: z.string().min(1).max(200).optional(),
+    adapter: z.enum(['openai-responses', 'openai-chat', 'ui-tars', 'anthropic', 'gemini']).optional(),
+    apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable, not the key').optional(),
+  }).strict(),
+  tools: z.boolean().default(true),
+  skills: z.boolean().default(false),
+  /** A fresh sandbox (default), or a display such as ":1". */
+  target: z.union([z.literal('sandbox'), z.string().regex(/^:\d+$/, 'a display such as ":1"')]).default('sandbox'),
+  maxSeconds: z.number().positive().max(7 * 24 * 3600).optional(),
+  /** Most it may spend on the model in one run (USD, where the model's price is known). */
+  budgetUsd: z.number().positive().optional(),
+  /** The answer that means "nothing to report" (compared trimmed, case-insensitive): such a result is archived at once. */
+  nothingToReport: z.string().trim().min(1).max(200).optional(),
+}).strict();
+export type PromptSpec = z.infer<typeof promptSchema>;
+
 export const automationSchema = z.object({
   format: z.literal(AUTOMATION_FORMAT),
   version: z.number().int().positive(),
@@ -76,7 +103,9 @@ export const automationSchema = z.object({
   source: z.object({ runId: z.string(), task: z.string() }).strict().optional(),
   /** The screen size it was recorded on. */
   screen: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).strict().optional(),
-  steps: z.array(stepSchema).min(1, 'an automation needs at least one step'),
+  /** A prompt automation runs the agent instead of replaying steps (it has none). */
+  prompt: promptSchema.optional(),
+  steps: z.array(stepSchema).default([]),
 }).strict();
 export type Automation = z.infer<typeof automationSchema>;
 export type AutomationInput = z.input<typeof automationSchema>;
@@ -103,6 +132,8 @@ export function parseAutomation(input: unknown, source = 'automation'): Automati
   const parsed = automationSchema.safeParse(value);
   if (!parsed.success) throw new AutomationError(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'automation'}: ${i.message}`).join('; ')}`);
   const automation = parsed.data;
+  if (automation.prompt && automation.steps.length) throw new AutomationError(`${source}: an automation is a prompt or steps to replay, not both`);
+  if (!automation.prompt && automation.steps.length === 0) throw new AutomationError(`${source}: steps: an automation needs at least one step (or a prompt)`);
   const declared = new Set(automation.params.map((p) => p.name));
   if (declared.size !== automation.params.length) throw new AutomationError(`${source}: a parameter is declared twice`);
   const used = placeholders(automation);

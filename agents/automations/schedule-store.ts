@@ -27,15 +27,26 @@ export interface InboxItem {
   status: InboxStatus;
   trigger: Trigger;
   summary: string;
+  /** A prompt automation's answer, as the agent gave it. */
+  answer: string | null;
   createdAt: number;
   readAt: number | null;
+  /** Archived items are out of the default list; a run with nothing to report is archived at once. */
+  archivedAt: number | null;
 }
 
+/** all: not archived; unread: not read and not archived; attention: needs attention or failed, not archived; archived. */
+export type InboxFilter = 'all' | 'unread' | 'attention' | 'archived';
+
 type ScheduleRow = { name: string; cron: string; run_missed: number; target: ScheduleTarget; created_at: number; last_checked_at: number };
-type InboxRow = { id: string; automation: string; run_id: string | null; status: InboxStatus; trigger: Trigger; summary: string; created_at: number; read_at: number | null };
+type InboxRow = {
+  id: string; automation: string; run_id: string | null; status: InboxStatus; trigger: Trigger; summary: string; answer: string | null; created_at: number; read_at: number | null; archived_at: number | null;
+};
 
 const toSchedule = (r: ScheduleRow): Schedule => ({ name: r.name, cron: r.cron, runMissed: r.run_missed === 1, target: r.target, createdAt: r.created_at, lastCheckedAt: r.last_checked_at });
-const toItem = (r: InboxRow): InboxItem => ({ id: r.id, automation: r.automation, runId: r.run_id, status: r.status, trigger: r.trigger, summary: r.summary, createdAt: r.created_at, readAt: r.read_at });
+const toItem = (r: InboxRow): InboxItem => ({
+  id: r.id, automation: r.automation, runId: r.run_id, status: r.status, trigger: r.trigger, summary: r.summary, answer: r.answer, createdAt: r.created_at, readAt: r.read_at, archivedAt: r.archived_at,
+});
 
 /** Checks a cron expression (5 fields, or 6 with seconds) and says what is wrong with it. */
 export function checkCron(expr: string): string {
@@ -61,8 +72,16 @@ export class ScheduleStore {
         ON CONFLICT (name) DO UPDATE SET cron = excluded.cron, run_missed = excluded.run_missed, target = excluded.target, last_checked_at = excluded.last_checked_at`),
       remove: p('DELETE FROM automation_schedules WHERE name = ?'),
       touch: p('UPDATE automation_schedules SET last_checked_at = ? WHERE name = ?'),
-      addItem: p('INSERT INTO inbox (id, automation, run_id, status, trigger, summary, created_at, read_at) VALUES (@id, @automation, @runId, @status, @trigger, @summary, @createdAt, NULL)'),
-      items: p('SELECT * FROM inbox ORDER BY created_at DESC, id DESC LIMIT ?'),
+      addItem: p(`INSERT INTO inbox (id, automation, run_id, status, trigger, summary, answer, created_at, read_at, archived_at)
+        VALUES (@id, @automation, @runId, @status, @trigger, @summary, @answer, @createdAt, NULL, @archivedAt)`),
+      items: p(`SELECT * FROM inbox WHERE CASE @filter
+          WHEN 'archived' THEN archived_at IS NOT NULL
+          WHEN 'unread' THEN archived_at IS NULL AND read_at IS NULL
+          WHEN 'attention' THEN archived_at IS NULL AND status != 'succeeded'
+          ELSE archived_at IS NULL END
+        ORDER BY created_at DESC, id DESC LIMIT @limit`),
+      read: p('UPDATE inbox SET read_at = CASE WHEN @read THEN coalesce(read_at, @now) ELSE NULL END WHERE id = @id'),
+      archive: p('UPDATE inbox SET archived_at = CASE WHEN @archived THEN coalesce(archived_at, @now) ELSE NULL END WHERE id = @id'),
     };
   }
 
@@ -89,13 +108,26 @@ export class ScheduleStore {
     this.#sql.touch.run(at, name);
   }
 
-  addItem(item: Omit<InboxItem, 'id' | 'createdAt' | 'readAt'>): InboxItem {
-    const full = { ...item, id: ulid(), createdAt: this.now() };
+  /** Records a result; `archived` files it away at once (a run with nothing to report). */
+  addItem(item: Omit<InboxItem, 'id' | 'createdAt' | 'readAt' | 'archivedAt' | 'answer'> & { answer?: string | null; archived?: boolean }): InboxItem {
+    const { archived, ...rest } = item;
+    const now = this.now();
+    const full = { ...rest, answer: rest.answer ?? null, id: ulid(), createdAt: now, archivedAt: archived ? now : null };
     this.#sql.addItem.run(full);
     return { ...full, readAt: null };
   }
 
-  inbox({ limit = 100 } = {}): InboxItem[] {
-    return (this.#sql.items.all(limit) as InboxRow[]).map(toItem);
+  inbox({ limit = 100, filter = 'all' }: { limit?: number; filter?: InboxFilter } = {}): InboxItem[] {
+    return (this.#sql.items.all({ limit, filter }) as InboxRow[]).map(toItem);
+  }
+
+  /** Marks an item read (or unread again); false when there is no such item. */
+  markRead(id: string, read = true): boolean {
+    return this.#sql.read.run({ id, read: read ? 1 : 0, now: this.now() }).changes > 0;
+  }
+
+  /** Archives an item (or brings it back); false when there is no such item. */
+  archive(id: string, archived = true): boolean {
+    return this.#sql.archive.run({ id, archived: archived ? 1 : 0, now: this.now() }).changes > 0;
   }
 }

@@ -7,6 +7,10 @@ export interface FireResult {
   runId?: string;
   status: InboxStatus;
   summary: string;
+  /** A prompt automation's answer. */
+  answer?: string;
+  /** Nothing to report: the item goes straight to the archive. */
+  archived?: boolean;
 }
 
 export interface SchedulerOptions {
@@ -91,7 +95,9 @@ export class Scheduler {
         result = { status: 'failed', summary: `could not run: ${(err as Error).message}` };
       }
       this.opts.schedules.touch(name, this.now());
-      const item = this.opts.schedules.addItem({ automation: name, runId: result.runId ?? null, status: result.status, trigger, summary: result.summary });
+      const item = this.opts.schedules.addItem({
+        automation: name, runId: result.runId ?? null, status: result.status, trigger, summary: result.summary, answer: result.answer ?? null, archived: result.archived === true,
+      });
       this.opts.onInbox?.(item);
       return item;
     })().finally(() => this.running.delete(name));

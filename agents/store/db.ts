@@ -96,6 +96,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN prev_hash TEXT;
   ALTER TABLE events ADD COLUMN hash TEXT;
   `,
+  // 5: an inbox item's answer (a prompt automation's) and when it was archived (agents/automations/schedule-store.ts).
+  `
+  ALTER TABLE inbox ADD COLUMN answer TEXT;
+  ALTER TABLE inbox ADD COLUMN archived_at INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

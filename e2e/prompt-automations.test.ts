@@ -1,0 +1,90 @@
+// Prompt automations in the app: the agent does the automation's task on a fresh sandbox through the
+// real `openai` SDK and the mock server, fired by the scheduler or run now; its answer reaches the
+// inbox with a link to the run, and a run with nothing to report is archived by itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppService } from '../agents/app/app-service.ts';
+import { MemorySecrets } from '../agents/app/secrets.ts';
+import { AUTOMATION_FORMAT } from '../agents/automations/automation.ts';
+import { AutomationStore } from '../agents/automations/automation-store.ts';
+import { ScheduleStore } from '../agents/automations/schedule-store.ts';
+import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
+
+const KEY = 'sk-test-prompt-automation-0123';
+const KEY_VAR = 'DP_TEST_PROMPT_KEY';
+let mock: MockOpenAI;
+let service: AppService;
+let dataDir: string;
+let automations: AutomationStore;
+let schedules: ScheduleStore;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'dp-prompt-automations-'));
+  mock = await startMockOpenAI({ apiKey: KEY });
+  process.env[KEY_VAR] = KEY;
+  service = await AppService.open({ dataDir, transport: 'http', secrets: new MemorySecrets(), env: {} });
+  automations = new AutomationStore(service.store.db, join(dataDir, 'automations'));
+  schedules = new ScheduleStore(service.store.db);
+});
+
+afterAll(async () => {
+  delete process.env[KEY_VAR];
+  await service?.close();
+  await mock?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Saved the way `deskpilot automations create --prompt` saves it: the key's variable, never the key. */
+function savePrompt(name: string, task: string) {
+  return automations.save({
+    format: AUTOMATION_FORMAT, name, params: [], allowHealing: false,
+    prompt: { task, provider: { id: 'openai', adapter: 'openai-responses', baseURL: mock.url, model: 'computer-use-preview', apiKeyEnv: KEY_VAR }, tools: false, skills: false, target: 'sandbox' },
+  });
+}
+
+describe('prompt automations', () => {
+  it('fires on its schedule, runs the agent on a sandbox, and puts the answer in the inbox', async () => {
+    const saved = savePrompt('invoice check', 'Count the new invoices');
+    expect(JSON.stringify(saved)).not.toContain(KEY);
+    mock.setTrajectory([{ text: 'Found 3 new invoices.' }]);
+    const requests = mock.requests.length;
+    schedules.set('invoice check', '* * * * * *', { target: 'sandbox' });
+    await expect.poll(() => schedules.inbox().length, { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
+    schedules.remove('invoice check');
+    const item = schedules.inbox().at(-1)!;
+    expect(item).toMatchObject({ automation: 'invoice check', status: 'succeeded', trigger: 'schedule', answer: 'Found 3 new invoices.', summary: 'Found 3 new invoices.', archivedAt: null, readAt: null });
+    const run = service.store.getRun(item.runId!)!;
+    expect(run).toMatchObject({ status: 'done', provider: 'openai' });
+    expect(run.task).toContain('Count the new invoices');
+    // The model was asked, with the key from the variable.
+    const asked = mock.requests.slice(requests)[0]!;
+    expect(asked.headers['authorization']).toBe(`Bearer ${KEY}`);
+    expect(JSON.stringify(asked.body)).toContain('answer exactly \\"NOTHING\\"');
+
+    // Read, unread filter, archive through the contract.
+    expect(await service.call('inbox.list', { filter: 'unread' })).toHaveLength(1);
+    await service.call('inbox.mark', { id: item.id, read: true });
+    expect(await service.call('inbox.list', { filter: 'unread' })).toHaveLength(0);
+    expect(await service.call('inbox.list', { filter: 'all' })).toHaveLength(1);
+  });
+
+  it('run now with nothing to report: the result is archived by itself', async () => {
+    savePrompt('quiet check', 'Look for errors in the logs');
+    mock.setTrajectory([{ text: 'NOTHING' }]);
+    const before = schedules.inbox({ filter: 'archived' }).length;
+    const run = await service.call('automations.run', { name: 'quiet check' });
+    await expect.poll(() => schedules.inbox({ filter: 'archived' }).length, { timeout: 30_000, interval: 200 }).toBe(before + 1);
+    const item = schedules.inbox({ filter: 'archived' })[0]!;
+    expect(item).toMatchObject({ automation: 'quiet check', runId: run.id, status: 'succeeded', answer: 'NOTHING', summary: 'nothing to report', trigger: 'manual' });
+    expect(item.archivedAt).toEqual(expect.any(Number));
+    expect(schedules.inbox().map((i) => i.automation)).not.toContain('quiet check');
+    expect(schedules.inbox({ filter: 'attention' })).toEqual([]);
+  });
+
+  it('refuses, over the contract, a prompt whose key variable and address come from the caller', async () => {
+    const prompt = { task: 'x', provider: { id: 'openai', baseURL: 'http://evil.example/v1', apiKeyEnv: 'OPENAI_API_KEY' }, tools: false, skills: false, target: 'sandbox' };
+    await expect(service.call('automations.save', { automation: { format: AUTOMATION_FORMAT, name: 'steal', params: [], allowHealing: false, steps: [], prompt } as never })).rejects.toMatchObject({ code: 'bad_input' });
+  });
+});

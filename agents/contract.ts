@@ -217,6 +217,10 @@ export const commands = {
   /** Pause, resume or abort every active and queued run (queued ones are only aborted); how many it reached. */
   'runs.controlAll': { input: z.object({ action: z.enum(['pause', 'resume', 'abort']) }).strict(), output: z.object({ count: z.number().int() }) },
   'runs.steer': { input: z.object({ runId: id, text: z.string().trim().min(1, 'write a message for the agent').max(10_000) }).strict(), output: ok },
+  /** Pauses a sandboxed run and gives the live view of the page named `viewer` the sandbox's mouse and keyboard. */
+  'runs.takeover': { input: z.object({ runId: id, viewer: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a viewer id of 8 to 64 letters, digits, _ or -') }).strict(), output: ok },
+  /** Ends a takeover: the model is told what the operator did (a steering message) and the run resumes. */
+  'runs.handback': { input: z.object({ runId: id }).strict(), output: z.object({ ok: z.literal(true), actions: z.number().int() }) },
   'approvals.decide': { input: z.object({ runId: id, actionId: id, decision: approvalDecisionSchema }).strict(), output: ok },
   'questions.answer': { input: z.object({ runId: id, actionId: id, answer: z.string().max(10_000) }).strict(), output: ok },
   'runs.export': {

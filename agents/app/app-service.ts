@@ -56,6 +56,8 @@ export class AppService {
   private readonly host: RunHost;
   private readonly automations: AutomationRunner;
   private readonly recordings: Recordings;
+  /** Live views of sandboxed runs and operators' takeovers. */
+  private readonly live: LiveSessions;
   /** Keys bound to the address each was given for. */
   private readonly keys: KeyRing;
   private readonly unsubscribe: () => void;
@@ -76,6 +78,7 @@ export class AppService {
       busy: (display) => this.recordings.busy(display),
       maxParallel: () => this.settings.get().maxParallelRuns ?? defaultParallelRuns(),
     });
+    this.live = new LiveSessions({ store: shared.store, host: this.host });
     this.automations = new AutomationRunner({
       store: shared.store, dataDir: opts.dataDir, host: this.host, settings: () => this.settings.get(),
       onInbox: () => this.emit({ kind: 'automations_changed' }),
@@ -148,6 +151,12 @@ export class AppService {
     this.host.pauseAll();
   }
 
+  /** A viewer's stream of a sandboxed run's screen (serve's /api/vnc/<runId>); throws a CommandError when there is none. */
+  openLiveView(runId: string, viewer: string): Promise<LiveStream> {
+    if (this.closed) return Promise.reject(new CommandError('failed', 'Deskpilot is shutting down'));
+    return this.live.open(runId, viewer);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -156,6 +165,7 @@ export class AppService {
     // No input hook may outlive the app.
     await this.recordings.close();
     await this.host.close();
+    await this.live.close();
     await stopping;
     this.unsubscribe();
     this.listeners.clear();
@@ -271,6 +281,11 @@ export class AppService {
       this.active(runId).control.steer(text);
       return { ok: true as const };
     },
+    'runs.takeover': ({ runId, viewer }) => {
+      this.live.takeover(runId, viewer);
+      return { ok: true as const };
+    },
+    'runs.handback': ({ runId }) => ({ ok: true as const, ...this.live.handback(runId) }),
     'approvals.decide': ({ runId, actionId, decision }) => {
       this.active(runId).control.decide(actionId, decision);
       return { ok: true as const };

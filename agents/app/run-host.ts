@@ -85,6 +85,12 @@ export class RunHost {
     return this.active.get(runId)?.run;
   }
 
+  /** The display an active run drives, and whether it is the run's own sandbox (the live view shows only those). */
+  displayOf(runId: string): { display: string; sandbox: boolean } | undefined {
+    const a = this.active.get(runId);
+    return a && { display: a.display, sandbox: a.sandbox };
+  }
+
   threadBusy(threadId: string): boolean {
     return [...this.active.values()].some((a) => a.run.threadId === threadId) || this.queue.some((q) => q.plan.threadId === threadId);
   }

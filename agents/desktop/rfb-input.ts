@@ -18,7 +18,7 @@ type Phase = 'version' | 'security' | 'init' | 'messages';
 
 /** Feeds bytes as they arrive; returns the whole messages they complete. */
 export class RfbClientParser {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private phase: Phase = 'version';
 
   push(chunk: Buffer): RfbClientMessage[] {

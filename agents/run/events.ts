@@ -106,6 +106,8 @@ export const runEventSchema = z.union([
   z.object({ type: z.literal('question_asked'), actionId: z.string(), question: z.string() }),
   z.object({ type: z.literal('question_answered'), actionId: z.string(), answer: z.string() }),
   z.object({ type: z.literal('user_message'), text: z.string() }),
+  /** What an operator did on the screen while taking the run over (the live view), in the action vocabulary. */
+  z.object({ type: z.literal('operator_action'), action: desktopActionSchema }),
   z.object({ type: z.literal('run_paused') }),
   z.object({ type: z.literal('run_resumed') }),
   z.object({ type: z.literal('run_finished'), answer: z.string().optional(), steps: z.number() }),

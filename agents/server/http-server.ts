@@ -15,6 +15,7 @@ import { CommandError } from '../app/command-error.ts';
 import type { AppEvent, CommandFailure } from '../contract.ts';
 import { createMcpHttpHandler, type McpHttpHandler } from '../mcp/http-handler.ts';
 import { requestOrigin } from './origin.ts';
+import { attachLiveView } from './vnc-proxy.ts';
 
 export interface ServeOptions {
   service: AppService;
@@ -162,14 +163,28 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
+      const live = /^\/api\/vnc\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
+      if (url.pathname !== '/api/events' && !live) return refuse(404, 'Not Found');
       if (!requestOrigin(req, opts.host).ok) return refuse(403, 'Forbidden');
       if (!authorized(req, url)) return refuse(401, 'Unauthorized');
+      if (live) return upgradeLiveView(req, socket, head, live[1]!, url.searchParams.get('viewer') ?? '', refuse);
       sockets.handleUpgrade(req, socket, head, (ws) => attach(ws));
     } catch {
       refuse(400, 'Bad Request'); // e.g. a request target no URL parser accepts
     }
   });
+
+  // A sandboxed run's screen for noVNC: checked like every socket above, then joined to the display's x11vnc.
+  const liveSockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  function upgradeLiveView(req: IncomingMessage, socket: Socket, head: Buffer, runId: string, viewer: string, refuse: (status: number, text: string) => void) {
+    opts.service.openLiveView(runId, viewer).then(
+      (stream) => {
+        if (socket.destroyed) return stream.close();
+        liveSockets.handleUpgrade(req, socket, head, (ws) => attachLiveView(ws, stream));
+      },
+      (err: Error) => (err instanceof CommandError ? refuse(STATUS[err.code], err.code === 'not_found' ? 'Not Found' : 'Conflict') : refuse(500, 'Internal Server Error')),
+    );
+  }
 
   function attach(ws: WebSocket) {
     const forward = (e: AppEvent) => {
@@ -207,8 +222,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     port,
     async close() {
       await mcp?.close();
-      for (const ws of sockets.clients) ws.terminate();
+      for (const ws of [...sockets.clients, ...liveSockets.clients]) ws.terminate();
       sockets.close();
+      liveSockets.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -1,0 +1,148 @@
+// The live view of a sandboxed run over `deskpilot serve`: refused without the token, frames that
+// follow the sandbox, input dropped unless taken over; a takeover's click and typing land in the
+// sandbox's xterm (a file on disk), are logged as operator actions, and the model is told of them.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoggedRunEvent } from '../agents/run/events.ts';
+import { startMockOpenAI, type MockAction, type MockOpenAI } from './mock-openai/server.ts';
+import { waitForFile } from './support/apps.ts';
+import { HttpRefusal, RfbTestClient } from './support/rfb-client.ts';
+import { mockProvider, serve, writeSettings, type Served } from './support/ui-serve.ts';
+
+const run = promisify(execFile);
+const KEY = 'sk-live-view-test-key';
+
+let mock: MockOpenAI;
+let server: Served;
+let dataDir: string;
+let outDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'dp-live-'));
+  outDir = mkdtempSync(join(tmpdir(), 'dp-live-out-'));
+  mock = await startMockOpenAI({ apiKey: KEY, models: ['mock-cu'] });
+  writeSettings(dataDir, { ...mockProvider(mock.url), runOn: 'sandbox', run: { approve: 'always', maxSteps: 10, maxSeconds: 300 } });
+  server = await serve(['--data-dir', dataDir]);
+  await server.call('settings.setKey', { providerId: 'mock', apiKey: KEY });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await mock?.close();
+  for (const d of [dataDir, outDir]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+const wsUrl = (runId: string, viewer: string, query = '') => `${server.base.replace(/^http/, 'ws')}/api/vnc/${runId}?viewer=${viewer}${query}`;
+const bearer = () => ({ authorization: `Bearer ${server.token}` });
+const events = async (runId: string) => ((await server.call('runs.events', { runId })) as { events: LoggedRunEvent[] }).events;
+
+/** The upgrade's HTTP status, for sockets that must be refused. */
+async function refusal(url: string, headers: Record<string, string>): Promise<number> {
+  const ws = new WebSocket(url, { headers });
+  return new Promise((resolve) => {
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('error', () => resolve(-1));
+  });
+}
+
+/** Asks for updates until the framebuffer differs from `before` somewhere. */
+async function changedWithin(client: RfbTestClient, before: Uint8Array, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    client.requestUpdate(true);
+    await client.readUpdate();
+    if (!Buffer.from(client.fb).equals(Buffer.from(before))) return true;
+  }
+  return false;
+}
+
+describe('live view of a sandboxed run', () => {
+  it('streams the sandbox only with the token, follows it, and hands its input to the operator who took over', async () => {
+    mock.setTrajectory([
+      { thought: 'Say hello in the terminal.', actions: [{ type: 'type', text: 'echo agent-step\n' }] },
+      { actions: [{ type: 'done', answer: 'Done.' } as unknown as MockAction] },
+    ]);
+    const { id: runId } = (await server.call('runs.start', { task: 'say hello in the terminal' })) as { id: string };
+    // The agent's first action waits for approval: the run stays on its sandbox meanwhile.
+    await expect.poll(async () => (await events(runId)).some((e) => e.type === 'approval_requested'), { timeout: 30_000 }).toBe(true);
+    const started = (await events(runId)).find((e) => e.type === 'run_started') as Extract<LoggedRunEvent, { type: 'run_started' }>;
+    const env = { ...process.env, DISPLAY: started.display };
+    const viewer = randomBytes(12).toString('hex');
+
+    // Nothing without the token; nothing from another origin; nothing for a run that is not there.
+    expect(await refusal(wsUrl(runId, viewer), {})).toBe(401);
+    expect(await refusal(wsUrl(runId, viewer, '&token=wrong'), {})).toBe(401);
+    expect(await refusal(wsUrl(runId, viewer), { ...bearer(), origin: 'http://evil.example' })).toBe(403);
+    expect(await refusal(wsUrl('01NOSUCHRUN', viewer), bearer())).toBe(404);
+    await expect(RfbTestClient.connect(wsUrl(runId, viewer), {})).rejects.toBeInstanceOf(HttpRefusal);
+    // x11vnc has no TCP port: the only way in is the authenticated socket.
+    const { stdout: listening } = await run('ss', ['-ltnp']);
+    expect(listening).not.toContain('x11vnc');
+
+    const client = await RfbTestClient.connect(wsUrl(runId, viewer), bearer());
+    expect([client.width, client.height]).toEqual([1280, 800]);
+    client.requestUpdate(false);
+    await client.readUpdate();
+    const first = client.fb.slice();
+    expect(first.some((v) => v !== 0)).toBe(true); // the xterm is drawn
+
+    // The sandbox changes (typed into from a shell): the frames follow.
+    await run('xdotool', ['type', '--delay', '5', ': frames-follow'], { env });
+    await run('xdotool', ['key', 'Return'], { env });
+    expect(await changedWithin(client, first, 5000)).toBe(true);
+
+    // View only: a viewer's click and keys never reach the sandbox.
+    const { stdout: geometry } = await run('xdotool', ['search', '--onlyvisible', '--class', 'xterm', 'getwindowgeometry', '--shell'], { env });
+    const g = Object.fromEntries(geometry.trim().split('\n').map((l) => l.split('=')).map(([k, v]) => [k, Number(v)]));
+    const cx = g['X']! + Math.round(g['WIDTH']! / 2);
+    const cy = g['Y']! + Math.round(g['HEIGHT']! / 2);
+    const ignored = join(outDir, 'ignored.txt');
+    client.click(cx, cy);
+    client.type(`echo no > ${ignored}\n`);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(existsSync(ignored)).toBe(false);
+
+    // Take over: the run pauses and this viewer's input reaches the sandbox.
+    await server.call('runs.takeover', { runId, viewer });
+    await expect.poll(async () => (await events(runId)).some((e) => e.type === 'run_paused')).toBe(true);
+    const another = randomBytes(12).toString('hex');
+    await expect(server.call('runs.takeover', { runId, viewer: another })).rejects.toThrow(/another operator/);
+    const written = join(outDir, 'operator.txt');
+    client.click(cx, cy);
+    client.type(`echo operator-typed > ${written}\n`);
+    expect(await waitForFile(written, 10_000)).toBe('operator-typed\n');
+
+    const operator = async () => (await events(runId)).filter((e) => e.type === 'operator_action').map((e) => (e as Extract<LoggedRunEvent, { type: 'operator_action' }>).action);
+    await expect.poll(async () => (await operator()).some((a) => a.type === 'type' && a.text.includes('operator-typed')), { timeout: 5000 }).toBe(true);
+    const actions = await operator();
+    expect(actions[0]).toEqual({ type: 'click', x: cx, y: cy, button: 'left' });
+
+    // Hand back: the run resumes; its next model request says what the operator did.
+    const back = (await server.call('runs.handback', { runId })) as { actions: number };
+    expect(back.actions).toBeGreaterThanOrEqual(2);
+    await expect.poll(async () => (await events(runId)).some((e) => e.type === 'run_resumed')).toBe(true);
+    const pending = (await events(runId)).find((e) => e.type === 'approval_requested') as Extract<LoggedRunEvent, { type: 'approval_requested' }>;
+    await server.call('approvals.decide', { runId, actionId: pending.actionId, decision: { decision: 'approve' } });
+    await expect.poll(() => mock.requests.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    const second = JSON.stringify(mock.requests[1]!.body);
+    expect(second).toContain('operator-typed');
+    expect(second).toContain(`click at (${cx}, ${cy})`);
+
+    // Input is view-only again after the handback.
+    const after = join(outDir, 'after.txt');
+    client.type(`echo late > ${after}\n`);
+    await expect.poll(async () => ((await server.call('runs.get', { runId })) as { status: string }).status, { timeout: 20_000 }).toBe('done');
+    expect(existsSync(after)).toBe(false);
+    client.close();
+  });
+});

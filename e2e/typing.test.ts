@@ -45,7 +45,11 @@ describe('typing on a real X display', () => {
     await openXterm(display);
     await driver.perform({ type: 'type', text: `echo "日本語" > ${out}\n` });
     expect(await waitForFile(out)).toBe('日本語\n');
-    expect(await readClipboard(display)).toBe('');
+    // xsel prints nothing and exits 0 for an empty clipboard; a failed read rejects (no catch turning it into '').
+    expect(await display.run('xsel', ['--clipboard', '--output'])).toBe('');
+    // And the same read sees text when there is some: the empty result above is the clipboard's, not the tool's.
+    await setClipboard(display, 'probe');
+    expect(await display.run('xsel', ['--clipboard', '--output'])).toBe('probe');
   });
 
   it('presses key combos given OpenAI-style and xdotool-style', async () => {

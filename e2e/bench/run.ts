@@ -17,7 +17,8 @@ const sections: [string, () => Promise<void>][] = [
   ['tools', () => benchTools()],
   ['trust', () => benchTrust()],
   ['models', async () => {
-    printRows('Model replies and images (parse time per reply; image tokens per step at default settings, 1280x800)', await benchParsers());
+    // The image-token figures are arithmetic on the image size, not counts from a tokenizer or a server's usage: say so.
+    printRows('Model replies and images (parse time per reply, measured; image tokens per step at default settings, 1280x800, COMPUTED from the published formulas (OpenAI: 85 + 170 per 512 px tile; Qwen2.5-VL: one token per 28x28 patch), not measured)', await benchParsers());
     printRows("Claude and Gemini formats (parse time; image tokens from each vendor's published formula, not measured; click round trip over every pixel)", benchFormats());
   }],
 ];

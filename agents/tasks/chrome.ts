@@ -35,19 +35,24 @@ async function activeTab(port: number, signal?: AbortSignal): Promise<Target | u
   return (await targets(port, signal))[0];
 }
 
-/** The active page's HTML, through Playwright's CDP connection (the DevTools HTTP list has no content). */
-async function pageContent(port: number, url: string): Promise<string> {
+/** Runs `use` on the browser's pages (in tab order) over Playwright's CDP connection. */
+async function withPages<T>(port: number, use: (pages: import('playwright-core').Page[]) => Promise<T>): Promise<T> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 10_000 });
   try {
-    const pages = browser.contexts().flatMap((c) => c.pages());
-    const page = pages.find((p) => p.url() === url) ?? pages[0];
-    return page ? await page.content() : '';
+    return await use(browser.contexts().flatMap((c) => c.pages()));
   } finally {
     // Leaves Chromium running: close() on a connected browser only drops the connection.
     await browser.close().catch(() => undefined);
   }
 }
+
+/** The active page's HTML (the DevTools HTTP list has no content). */
+const pageContent = (port: number, url: string): Promise<string> =>
+  withPages(port, async (pages) => {
+    const page = pages.find((p) => p.url() === url) ?? pages[0];
+    return page ? page.content() : '';
+  });
 
 /** A Chrome getter's value, as OSWorld's: tabs as {title, url}, the active tab with its content, bookmarks' roots. */
 export async function chromeValue(name: ChromeGetterName, port: number | undefined, home: string, signal?: AbortSignal): Promise<unknown> {
@@ -57,7 +62,8 @@ export async function chromeValue(name: ChromeGetterName, port: number | undefin
     return text ? (JSON.parse(text) as { roots?: unknown }).roots ?? {} : {};
   }
   if (!port || !(await devtoolsUp(port))) return { missing: `Chromium's DevTools port ${port ?? '(none)'} (Chrome is not running)` };
-  if (name === 'open_tabs_info') return (await targets(port, signal)).map((t) => ({ title: t.title, url: t.url }));
+  // Tabs in the order they were opened, as OSWorld lists them (the DevTools list is most recent first).
+  if (name === 'open_tabs_info') return withPages(port, (pages) => Promise.all(pages.map(async (p) => ({ title: await p.title(), url: p.url() }))));
   const tab = await activeTab(port, signal);
   if (!tab) return { missing: 'an open Chrome tab' };
   if (name === 'active_url_from_accessTree') return tab.url;

@@ -5,6 +5,7 @@ import { basename, delimiter, dirname, extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, UnsupportedError } from './errors.ts';
 import type { ConfigStep } from './task-schema.ts';
+import { prepareLibreOffice } from './app-profiles.ts';
 import { devtoolsUp, waitForDevtools } from './chrome.ts';
 import { resolveSource } from './file-cache.ts';
 import { onPath } from './machine.ts';
@@ -18,6 +19,8 @@ interface AppSpec {
   quietMs?: number;
   env?: Record<string, string>;
   args?: (args: string[]) => string[];
+  /** Settings written into the sandbox HOME before the first start (first-run dialogs off). */
+  prepare?: (env: Record<string, string | undefined>) => Promise<void>;
 }
 
 const LIBREOFFICE: AppSpec = {
@@ -27,6 +30,7 @@ const LIBREOFFICE: AppSpec = {
   // gtk3 for accessibility; no recovery dialog, no splash.
   env: { SAL_USE_VCLPLUGIN: 'gtk3' },
   args: (args) => [...['--norestore', '--nologo'].filter((a) => !args.includes(a)), ...args],
+  prepare: prepareLibreOffice,
 };
 
 const CHROME: AppSpec = { windowClass: '^(chromium|Chromium|google-chrome)', quietMs: 500 };
@@ -150,6 +154,7 @@ async function start(sandbox: TaskSandbox, argv: string[], signal: AbortSignal):
   const app = APPS[basename(program!)];
   const before = app ? await windows(sandbox, app.windowClass) : [];
   const env = { ...sandbox.env, ...app?.env };
+  await app?.prepare?.({ ...sandbox.display.env, ...env });
   await sandbox.display.launch(resolveProgram(program!, env['PATH']), app?.args ? app.args(rest) : rest, { env, cwd: homeOf(sandbox) });
   if (!app) return settle(sandbox, signal);
   const id = await waitForNewWindow(sandbox, app.windowClass, before, signal);

@@ -32,7 +32,8 @@ export const isExpectedTabs: Metric = (result, expected) => {
   if (!Array.isArray(result)) return fail(`no tab list (got ${show(result)})`);
   const got = result.map(urlOf).filter((u): u is string => !!u);
   const want = ((r['urls'] ?? []) as unknown[]).map(String);
-  return got.length === want.length && got.every((u, i) => sameUrl(u, want[i]!)) ? pass() : fail(`open tabs ${show(got)}, expected ${show(want)}`);
+  // As OSWorld: the same number of tabs, each expected URL among them, in any order (tab order is not read over CDP).
+  return got.length === want.length && want.every((w) => got.some((u) => sameUrl(u, w))) ? pass() : fail(`open tabs ${show(got)}, expected ${show(want)}`);
 };
 
 export const isExpectedUrlPatternMatch: Metric = (result, expected) => {

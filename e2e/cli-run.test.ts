@@ -191,15 +191,19 @@ describe('deskpilot run and runs', () => {
   });
 
   it('takes approvals, edits and answers from piped stdin, and rejects with "no operator" once it ends', async () => {
+    // Every action writes a file from the terminal, so what ran is checked on disk, not in the CLI's own report.
+    const f = (name: string) => join(tmp, `approval-${name}.txt`);
+    const echo = (word: string, name: string) => ({ type: 'type' as const, text: `echo ${word} > ${f(name)}\n` });
     const steps = script('approvals', [
-      { actions: [{ type: 'wait', ms: 10 }] },
-      { actions: [{ type: 'wait', ms: 20 }] },
-      { actions: [{ type: 'wait', ms: 30 }] },
+      { actions: [echo('approved', 'a')] },
+      { actions: [echo('rejected', 'b')] },
+      { actions: [echo('original', 'c')] },
       { actions: [{ type: 'ask_user', question: 'Which report?' }] },
-      { actions: [{ type: 'wait', ms: 40 }] },
+      { actions: [echo('unanswered', 'e')] },
       { actions: [{ type: 'done', answer: 'all answered' }] },
     ]);
-    const input = ['approve', 'maybe', 'reject not now', 'edit {"type":"teleport"}', 'edit {"type":"wait","ms":5}', 'the March one', ''].join('\n');
+    const edited = JSON.stringify(echo('edited', 'd'));
+    const input = ['approve', 'maybe', 'reject not now', 'edit {"type":"teleport"}', `edit ${edited}`, 'the March one', ''].join('\n');
     const r = await cli(['run', 'ask me everything', '--provider', 'scripted', '--script', steps, '--display', display.display, '--db', db(), '--approve', 'always', '--json'], { input });
     expect(r.code, r.stderr).toBe(0);
     const events = jsonLines(r.stdout);
@@ -207,9 +211,14 @@ describe('deskpilot run and runs', () => {
     expect(decided).toEqual([
       { decision: 'approve' },
       { decision: 'reject', reason: 'not now' },
-      { decision: 'edit', action: { type: 'wait', ms: 5 } },
+      { decision: 'edit', action: echo('edited', 'd') },
       { decision: 'reject', reason: 'no operator' },
     ]);
+    // On disk: the approved and the edited commands ran; the rejected, the replaced and the unanswered ones did not.
+    expect(await waitForFile(f('a'))).toBe('approved\n');
+    expect(await waitForFile(f('d'))).toBe('edited\n');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const name of ['b', 'c', 'e']) expect(existsSync(f(name)), name).toBe(false);
     expect(events.find((e) => e.type === 'question_answered')).toMatchObject({ answer: 'the March one' });
     expect(r.stderr).toContain('"maybe" is not an answer');
     expect(r.stderr).toMatch(/edit \{"type":"teleport"\}\n  invalid action: /);
@@ -217,15 +226,17 @@ describe('deskpilot run and runs', () => {
 
     const shown = await cli(['runs', 'show', events[0]!.runId, '--db', db()]);
     expect(shown.code, shown.stderr).toBe(0);
-    expect(shown.stdout).toContain('step 1\n  action: wait 10 ms\n    approval needed: approval mode is "always"\n    approved\n    ok (');
-    expect(shown.stdout).toContain('step 2\n  action: wait 20 ms\n    approval needed: approval mode is "always"\n    rejected: not now\nstep 3');
-    expect(shown.stdout).toContain('    edited to: wait 5 ms\n');
+    expect(shown.stdout).toMatch(/step 1\n {2}action: type "echo approved[^\n]*\n {4}approval needed: approval mode is "always"\n {4}approved\n {4}ok \(/);
+    expect(shown.stdout).toMatch(/step 2\n {2}action: type "echo rejected[^\n]*\n {4}approval needed: approval mode is "always"\n {4}rejected: not now\nstep 3/);
+    expect(shown.stdout).toMatch(/ {4}edited to: type "echo edited/);
     expect(shown.stdout).toContain('    question: Which report?\n    answer: the March one\n');
     expect(shown.stdout).toContain('    rejected: no operator\n');
   });
 
   it('exits 1 when a limit ends the run, and continues a thread given with --thread', async () => {
-    const earlier = jsonLines((await cli(['runs', 'list', '--db', db(), '--json', '--limit', '1'])).stdout)[0]!;
+    const listed = await cli(['runs', 'list', '--db', db(), '--json', '--limit', '1']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const earlier = jsonLines(listed.stdout)[0]!;
     const steps = script('limit', [{ actions: [{ type: 'wait', ms: 10 }] }, { actions: [{ type: 'done' }] }]);
     const r = await cli(['run', 'stop at the limit', '--provider', 'scripted', '--script', steps, '--display', display.display, '--db', db(), '--max-steps', '1', '--thread', String(earlier['threadId'])]);
     expect(r.code, r.stderr).toBe(1);
@@ -240,6 +251,7 @@ describe('deskpilot run and runs', () => {
     const runId = jsonLines(await running.line(isJsonEvent('action_proposed')))[0]!.runId;
     // Another process looking meanwhile must not take the live run for a crashed one.
     const during = await cli(['runs', 'list', '--db', db(), '--json']);
+    expect(during.code, during.stderr).toBe(0);
     expect(jsonLines(during.stdout).find((r) => r['id'] === runId)).toMatchObject({ status: 'running' });
     running.child.kill('SIGKILL');
     const killed = await running.exit;
@@ -299,6 +311,10 @@ describe('deskpilot run and runs', () => {
     expect(noKey.stderr).toContain('needs an API key: set OPENAI_API_KEY');
     // None of them started a run.
     const list = await cli(['runs', 'list', '--db', db(), '--json']);
-    expect(jsonLines(list.stdout).map((r) => r['task'])).not.toContain('task');
+    // The list itself must work (and hold the earlier runs), or "not listed" would prove nothing.
+    expect(list.code, list.stderr).toBe(0);
+    const tasks = jsonLines(list.stdout).map((r) => r['task']);
+    expect(tasks).toContain('ask me everything');
+    expect(tasks).not.toContain('task');
   });
 });

@@ -83,7 +83,10 @@ export async function fetchToCache(url: string, cacheDir: string, opts: FetchOpt
       const chunks: Uint8Array[] = [];
       let got = 0;
       let shown = 0;
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value: chunk } = await reader.read();
+        if (done) break;
         chunks.push(chunk);
         got += chunk.length;
         // A line per 5 MB so a big file shows it is moving, and never a flood for small ones.

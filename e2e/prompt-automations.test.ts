@@ -1,9 +1,11 @@
 // Prompt automations in the app: the agent does the automation's task on a fresh sandbox through the
 // real `openai` SDK and the mock server, fired by the scheduler or run now; its answer reaches the
 // inbox with a link to the run, and a run with nothing to report is archived by itself.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppService } from '../agents/app/app-service.ts';
 import { MemorySecrets } from '../agents/app/secrets.ts';
@@ -87,4 +89,36 @@ describe('prompt automations', () => {
     const prompt = { task: 'x', provider: { id: 'openai', baseURL: 'http://evil.example/v1', apiKeyEnv: 'OPENAI_API_KEY' }, tools: false, skills: false, target: 'sandbox' };
     await expect(service.call('automations.save', { automation: { format: AUTOMATION_FORMAT, name: 'steal', params: [], allowHealing: false, steps: [], prompt } as never })).rejects.toMatchObject({ code: 'bad_input' });
   });
+
+  it('from the command line: create --prompt (the key variable, never the key), run, and the answer in inbox --json', async () => {
+    const db = ['--db', join(dataDir, 'cli.db')];
+    const created = await cli(['automations', 'create', '--name', 'cli check', '--prompt', 'Summarise the day', '--provider', 'openai', '--adapter', 'openai-responses',
+      '--base-url', mock.url, '--model', 'computer-use-preview', '--api-key-env', KEY_VAR, '--sandbox', '--no-tools', ...db]);
+    expect(created.code, created.stderr).toBe(0);
+    const file = /file: (.+)$/m.exec(created.stdout)![1]!;
+    expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`"apiKeyEnv": ?"${KEY_VAR}"`));
+    expect(readFileSync(file, 'utf8')).not.toContain(KEY);
+    mock.setTrajectory([{ text: 'Two meetings, one invoice.' }]);
+    const ran = await cli(['automations', 'run', 'cli check', '--json', ...db]);
+    expect(ran.code, ran.stderr).toBe(0);
+    const inbox = await cli(['automations', 'inbox', '--json', ...db]);
+    const items = inbox.stdout.trim().split('\n').map((l) => JSON.parse(l) as { automation: string; answer: string; runId: string; status: string });
+    expect(items[0]).toMatchObject({ automation: 'cli check', answer: 'Two meetings, one invoice.', status: 'succeeded', runId: expect.any(String) });
+    const refused = await cli(['automations', 'create', '--name', 'x', '--prompt', 'y', '--api-key', 'sk-1', ...db]);
+    expect(refused.code).not.toBe(0);
+  });
 });
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** `node bin/deskpilot.js ARGS` with DISPLAY unset, the key in its variable; stdin closed. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DESKPILOT_HOME: join(dataDir, 'home'), [KEY_VAR]: KEY };
+  delete env['DISPLAY'];
+  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}

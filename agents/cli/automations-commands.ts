@@ -18,6 +18,7 @@ import { CliError, optionReader, type Command, type OptionValues } from './comma
 import { displayTarget } from './display-option.ts';
 import { runAgent } from './run-commands.ts';
 import { openCliStore, type CliStore } from './store-access.ts';
+import { PROMPT_CREATE_OPTIONS, PROMPT_CREATE_USAGE, promptFrom, runPrompt } from './prompt-automation-commands.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const note = (line: string) => process.stderr.write(`${line}\n`);
@@ -124,9 +125,11 @@ export const automationsCommands: Command[] = [
   },
   {
     path: ['automations', 'create'],
-    usage: 'automations create --from-run RUN_ID --name NAME [--param k=v ...] [options]',
-    summary: "save a run's performed actions as an automation (a new version if the name exists); --param k=v turns the typed text v into {{k}}; options: --description --allow-healing --evaluator FILE --no-ocr --display :N --json --db",
+    usage: 'automations create --from-run RUN_ID --name NAME [--param k=v ...] [options] | --name NAME --prompt "TASK" [provider options]',
+    summary: "save a run's performed actions as an automation (a new version if the name exists); --param k=v turns the typed text v into {{k}}; options: --description --allow-healing --evaluator FILE --no-ocr --display :N --json --db. " +
+      `Or a prompt the agent runs on demand or on a schedule: ${PROMPT_CREATE_USAGE}`,
     options: {
+      ...PROMPT_CREATE_OPTIONS,
       'from-run': { type: 'string' }, name: { type: 'string' }, param: { type: 'string', multiple: true }, description: { type: 'string' },
       'allow-healing': { type: 'boolean' }, evaluator: { type: 'string' }, 'no-ocr': { type: 'boolean' }, display: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
     },
@@ -134,6 +137,15 @@ export const automationsCommands: Command[] = [
       const { str, usageError } = optionReader(CREATE_USAGE);
       const runId = str(values, 'from-run');
       const name = str(values, 'name');
+      if (values['prompt'] !== undefined) {
+        if (!name || runId) throw usageError('a prompt automation needs --name NAME and --prompt "TASK" (not --from-run)');
+        return withAutomations(values, (a) => {
+          const saved = a.save(promptFrom(values, name));
+          if (values['json'] === true) out(JSON.stringify(saved));
+          else out(`saved prompt automation "${saved.name}" v${saved.version}: runs on ${saved.prompt!.target === 'sandbox' ? 'a fresh sandbox' : `display ${saved.prompt!.target}`}; file: ${a.filePath(saved.name)}`);
+          return 0;
+        });
+      }
       if (!runId || !name) throw usageError('give --from-run RUN_ID and --name NAME');
       const params = paramsFrom(values, CREATE_USAGE);
       const evaluatorPath = str(values, 'evaluator');
@@ -196,6 +208,12 @@ export const automationsCommands: Command[] = [
       const { str, positive, usageError } = optionReader(RUN_USAGE);
       const name = oneName(positionals, RUN_USAGE);
       const params = paramsFrom(values, RUN_USAGE);
+      // A prompt automation runs the agent where its file says.
+      const asPrompt = await withAutomations(values, (a, cli) => mustGet(a, cli, name));
+      if (asPrompt.prompt) {
+        if (Object.keys(params).length) throw usageError(`"${name}" is a prompt automation: it takes no --param`);
+        return withAutomations(values, (a) => runPrompt(asPrompt, values, a));
+      }
       const approve = str(values, 'approve');
       if (approve !== undefined && !(APPROVE_MODES as readonly string[]).includes(approve)) throw usageError(`--approve must be ${APPROVE_MODES.join(', ')}, not "${approve}"`);
       const maxSeconds = positive(values, 'max-seconds', false);

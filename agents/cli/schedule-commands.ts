@@ -1,7 +1,9 @@
 // deskpilot automations schedule | unschedule | inbox: schedules are kept in the run database and
 // fired by the running app or `deskpilot serve`; their results land in the inbox.
 import { AutomationError } from '../automations/automation.ts';
-import { ScheduleStore, type InboxItem } from '../automations/schedule-store.ts';
+import { ScheduleStore, type InboxFilter, type InboxItem } from '../automations/schedule-store.ts';
+
+const FILTERS: readonly InboxFilter[] = ['all', 'unread', 'attention', 'archived'];
 import { localTime } from '../run/run-format.ts';
 import { CliError, type Command } from './command.ts';
 import { openCliStore } from './store-access.ts';
@@ -18,7 +20,7 @@ function withSchedules<T>(values: Record<string, unknown>, fn: (s: ScheduleStore
   }
 }
 
-const line = (i: InboxItem) => `${localTime(i.createdAt)}  ${i.status.padEnd(15)} ${i.automation.padEnd(20)} ${(i.runId ?? '-').padEnd(26)} ${i.trigger.padEnd(8)} ${i.summary}`;
+const line = (i: InboxItem) => `${localTime(i.createdAt)}  ${i.status.padEnd(15)} ${i.automation.padEnd(20)} ${(i.runId ?? '-').padEnd(26)} ${i.trigger.padEnd(8)} ${i.summary}${i.answer && i.answer !== i.summary ? `\n    ${i.answer.split('\n').join('\n    ')}` : ''}`;
 
 export const scheduleCommands: Command[] = [
   {
@@ -50,11 +52,13 @@ export const scheduleCommands: Command[] = [
   },
   {
     path: ['automations', 'inbox'],
-    usage: 'automations inbox [--json] [--db PATH]',
-    summary: 'results of scheduled and run-now automations: succeeded, failed, needs attention',
-    options: { json: { type: 'boolean' }, db: { type: 'string' } },
+    usage: 'automations inbox [--filter all|unread|attention|archived] [--json] [--db PATH]',
+    summary: "results of scheduled and run-now automations (a prompt's answer included): succeeded, failed, needs attention; archived ones with --filter archived",
+    options: { filter: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } },
     async run({ values }) {
-      const items = withSchedules(values, (s) => s.inbox());
+      const filter = (values['filter'] as string | undefined) ?? 'all';
+      if (!(FILTERS as readonly string[]).includes(filter)) throw new CliError(`--filter must be ${FILTERS.join(', ')}, not "${filter}"\nUsage: deskpilot ${this.usage}`);
+      const items = withSchedules(values, (s) => s.inbox({ filter: filter as InboxFilter }));
       if (values['json']) for (const i of items) process.stdout.write(`${JSON.stringify(i)}\n`);
       else if (!items.length) process.stdout.write('the inbox is empty\n');
       else for (const i of items) process.stdout.write(`${line(i)}\n`);

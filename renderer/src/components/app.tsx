@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { routeThreadId } from '../state/route.ts';
 import { useApp } from '../state/use-app.ts';
+import { ActiveRuns, useActiveRuns } from './active-runs.tsx';
 import { AutomationDetailView } from './automation-detail.tsx';
 import { AutomationsView } from './automations-view.tsx';
 import { ConnectionBanner, ErrorBanner } from './banners.tsx';
@@ -18,6 +19,10 @@ export function App() {
   const authFailed = useApp((s) => s.authFailed);
   const route = useApp((s) => s.route);
   const language = useApp((s) => s.settings?.language ?? 'en');
+  const anyActive = useActiveRuns().length > 0;
+  const threadOfRoute = routeThreadId(route);
+  // A thread opened without a run shows its latest run, not an empty pane.
+  const latestRunId = useApp((s) => (threadOfRoute ? s.runsByThread[threadOfRoute]?.[0]?.id : undefined));
 
   useEffect(() => {
     document.documentElement.lang = language;
@@ -27,12 +32,14 @@ export function App() {
   const threadId = routeThreadId(route);
   return (
     <div className="app">
-      <Sidebar selectedThreadId={threadId} settingsOpen={route.name === 'settings'} automationsOpen={route.name === 'automations' || route.name === 'automation'} />
+      <Sidebar selectedThreadId={threadId} settingsOpen={route.name === 'settings'} automationsOpen={route.name === 'automations' || route.name === 'automation'} boardOpen={route.name === 'active'} />
       <main className="main">
         <ConnectionBanner />
         <ErrorBanner />
         <RecordingBanner />
-        {route.name === 'settings' ? (
+        {route.name === 'active' || (route.name === 'home' && anyActive) ? (
+          <ActiveRuns />
+        ) : route.name === 'settings' ? (
           <SettingsView />
         ) : route.name === 'automations' ? (
           <AutomationsView />
@@ -42,8 +49,8 @@ export function App() {
           <RunLink runId={route.runId} />
         ) : (
           <div className="workspace">
-            <ThreadPane threadId={threadId} selectedRunId={route.name === 'run' ? route.runId : undefined} />
-            <RunPane threadId={threadId} runId={route.name === 'run' ? route.runId : undefined} />
+            <ThreadPane threadId={threadId} selectedRunId={route.name === 'run' ? route.runId : latestRunId} />
+            <RunPane threadId={threadId} runId={route.name === 'run' ? route.runId : latestRunId} />
           </div>
         )}
       </main>

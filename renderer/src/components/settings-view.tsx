@@ -117,7 +117,7 @@ function SettingsForm({ settings, info }: { settings: Settings; info: AppInfo })
           <input data-testid="setting-keep-days" type="number" min={0} max={3650} value={draft.keepScreenshotsDays} onChange={(e) => set('keepScreenshotsDays', e.target.value)} />
         </Field>
         <Field label={t('settings.runOn')}>
-          <select data-testid="setting-run-on" value={draft.runOn} disabled={info.display !== null} onChange={(e) => set('runOn', e.target.value as Draft['runOn'])}>
+          <select data-testid="setting-run-on" value={draft.runOn} onChange={(e) => set('runOn', e.target.value as Draft['runOn'])}>
             {RUN_ON.map((r) => (
               <option key={r} value={r}>
                 {t(`settings.runOn.${r}`)}

@@ -4,14 +4,14 @@ import { t } from '../i18n/index.ts';
 import { href, navigate } from '../navigate.ts';
 import { useApp } from '../state/use-app.ts';
 import { ThreadItem } from './thread-item.tsx';
+import { WaitingBadge } from './waiting-badge.tsx';
 
 const SEARCH_DELAY_MS = 200;
 
-export function Sidebar({ selectedThreadId, settingsOpen, automationsOpen }: { selectedThreadId: string | undefined; settingsOpen: boolean; automationsOpen: boolean }) {
+export function Sidebar({ selectedThreadId, settingsOpen, automationsOpen, boardOpen = false }: { selectedThreadId: string | undefined; settingsOpen: boolean; automationsOpen: boolean; boardOpen?: boolean }) {
   const threads = useApp((s) => s.threads);
   const search = useApp((s) => s.threadSearch);
   const setSearch = useApp((s) => s.setThreadSearch);
-  const createThread = useApp((s) => s.createThread);
   const [text, setText] = useState(search);
 
   // Ask the server once typing pauses, not on every key.
@@ -21,10 +21,9 @@ export function Sidebar({ selectedThreadId, settingsOpen, automationsOpen }: { s
     return () => clearTimeout(timer);
   }, [text, search, setSearch]);
 
-  const onNew = async () => {
-    const thread = await createThread(t('threads.untitled'));
-    if (!thread) return;
-    navigate({ name: 'thread', threadId: thread.id });
+  // The thread is created when its first task starts, titled from it: no empty "New thread" rows.
+  const onNew = () => {
+    navigate({ name: 'new' });
     // The next thing to do in a new thread is describe a task.
     requestAnimationFrame(() => document.getElementById('task-input')?.focus());
   };
@@ -39,6 +38,7 @@ export function Sidebar({ selectedThreadId, settingsOpen, automationsOpen }: { s
           + {t('threads.new')}
         </button>
       </div>
+      <WaitingBadge boardOpen={boardOpen} />
       <input
         className="search"
         type="search"

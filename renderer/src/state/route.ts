@@ -2,6 +2,10 @@
 // #/automations, #/automations/:name, and #/runs/:runId (a run whose thread is not known yet).
 export type Route =
   | { name: 'home' }
+  /** Every active and queued run at a glance (the default view while anything runs). */
+  | { name: 'active' }
+  /** A thread not created yet: it is made when its first task starts. */
+  | { name: 'new' }
   | { name: 'thread'; threadId: string }
   | { name: 'run'; threadId: string; runId: string }
   | { name: 'settings' }
@@ -12,6 +16,8 @@ export type Route =
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(safeDecode);
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (parts[0] === 'active' && parts.length === 1) return { name: 'active' };
+  if (parts[0] === 'new' && parts.length === 1) return { name: 'new' };
   if (parts[0] === 'runs' && parts[1] && parts.length === 2) return { name: 'runLink', runId: parts[1] };
   if (parts[0] === 'automations') {
     if (parts.length === 1) return { name: 'automations' };
@@ -31,6 +37,10 @@ export function formatRoute(route: Route): string {
       return '#/';
     case 'settings':
       return '#/settings';
+    case 'active':
+      return '#/active';
+    case 'new':
+      return '#/new';
     case 'runLink':
       return `#/runs/${e(route.runId)}`;
     case 'automations':

@@ -25,8 +25,12 @@ export interface RunsSlice {
   syncRun(runId: string): Promise<void>;
   onAppEvent(event: AppEvent): void;
   forgetThread(threadId: string): void;
-  startRun(task: string, threadId?: string): Promise<Run | undefined>;
+  startRun(task: string, threadId?: string, runOn?: 'current' | 'sandbox'): Promise<Run | undefined>;
   controlRun(runId: string, action: 'pause' | 'resume' | 'abort'): Promise<boolean>;
+  /** Pause, resume or abort every active run (queued ones are only aborted). */
+  controlAll(action: 'pause' | 'resume' | 'abort'): Promise<boolean>;
+  /** Fetches the newest runs of every thread, so the board and the waiting badge know the active ones. */
+  loadRecentRuns(): Promise<void>;
   steerRun(runId: string, text: string): Promise<boolean>;
   decide(runId: string, actionId: string, decision: Decision): Promise<boolean>;
   answer(runId: string, actionId: string, answer: string): Promise<boolean>;
@@ -170,9 +174,9 @@ export const createRunsSlice = ({ transport }: Deps): Slice<RunsSlice> => (set, 
       });
     },
 
-    startRun: async (task, threadId) => {
+    startRun: async (task, threadId, runOn) => {
       try {
-        const run = await transport.call('runs.start', threadId ? { task, threadId } : { task });
+        const run = await transport.call('runs.start', { task, ...(threadId ? { threadId } : {}), ...(runOn ? { runOn } : {}) });
         noteRun(run);
         if (!get().runsByThread[run.threadId]) void get().loadRuns(run.threadId);
         return run;
@@ -183,6 +187,15 @@ export const createRunsSlice = ({ transport }: Deps): Slice<RunsSlice> => (set, 
     },
 
     controlRun: (runId, action) => attempt(() => transport.call('runs.control', { runId, action })),
+    controlAll: (action) => attempt(() => transport.call('runs.controlAll', { action })),
+    loadRecentRuns: async () => {
+      try {
+        const list = await transport.call('runs.list', { limit: 200 });
+        set((s) => ({ runs: { ...s.runs, ...Object.fromEntries(list.map((r) => [r.id, r])) } }));
+      } catch (err) {
+        if (!get().noteAuthError(err)) get().reportError(err);
+      }
+    },
     steerRun: (runId, text) => attempt(() => transport.call('runs.steer', { runId, text })),
     decide: (runId, actionId, decision) => attempt(() => transport.call('approvals.decide', { runId, actionId, decision })),
     answer: (runId, actionId, answer) => attempt(() => transport.call('questions.answer', { runId, actionId, answer })),

@@ -128,13 +128,20 @@ describe('the Deskpilot UI over deskpilot serve', () => {
   });
 
   it('aborts a run whose model request hangs', async () => {
-    mock.setTrajectory([{ actions: [agentAction({ type: 'done' })] }]);
+    // Had the run gone on (a retry, a next step), the turn waiting behind the hang would write this file.
+    const after = join(home, 'ui-after-abort.txt');
+    mock.setTrajectory([{ actions: [typeText(`echo too-late > ${after}\n`)] }, { actions: [agentAction({ type: 'done' })] }]);
     mock.injectFaults([{ kind: 'hang' }]);
+    const before = mock.requests.length;
     await startTask('Wait for a slow model');
-    await expect.poll(() => mock.requests.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => mock.requests.length, { timeout: 15_000 }).toBeGreaterThan(before);
     await page.getByTestId('abort').click();
     await expect.poll(status, { timeout: 5_000 }).toBe('aborted');
     expect(await page.getByTestId('pause').isDisabled()).toBe(true);
+    // Nothing ran after the abort: no further request reached the model, and the file never appeared.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(mock.requests.length).toBe(before + 1);
+    expect(existsSync(after)).toBe(false);
   });
 
   it('finds the history intact after a reload', async () => {
@@ -157,7 +164,8 @@ describe('the Deskpilot UI over deskpilot serve', () => {
     await row.getByTestId('test-connection').click();
     await expect.poll(() => page.getByTestId('check-result').count(), { timeout: 30_000 }).toBeGreaterThan(2);
     expect(await page.getByTestId('check-result').first().textContent()).toMatch(/reachable/i);
-    expect(await row.getByTestId('provider-has-key').textContent()).toBeTruthy();
+    // The key state reads "key set" (or from the environment); "no key" is text too, so match the words.
+    expect(await row.getByTestId('provider-has-key').textContent()).toMatch(/^(key set|key from \S+)$/);
     await page.getByTestId('setting-approve').selectOption('always');
     await page.getByTestId('setting-max-steps').fill('12');
     await page.getByTestId('settings-save').click();

@@ -40,12 +40,13 @@ function run(x: XTarget, cmd: string, args: string[], okEmpty = false): Promise<
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Visible windows whose WM_CLASS (instance or class) or title contains one of the words, ignoring case. */
+/** Visible windows whose WM_CLASS class or title contains one of the words, ignoring case. */
 export async function findWindows(x: XTarget, match: { classes?: readonly string[]; titles?: readonly string[] }): Promise<string[]> {
   const ids = new Set<string>();
   const searches: string[][] = [];
   const re = (words: readonly string[]) => words.map(escapeRe).join('|');
-  if (match.classes?.length) searches.push(['--class', re(match.classes)], ['--classname', re(match.classes)]);
+  // --class matches the WM_CLASS class ("KeePassXC"); one search per kind keeps each capture to one or two spawns.
+  if (match.classes?.length) searches.push(['--class', re(match.classes)]);
   if (match.titles?.length) searches.push(['--name', re(match.titles)]);
   const outs = await Promise.all(searches.map((s) => run(x, 'xdotool', ['search', '--onlyvisible', ...s], true)));
   for (const out of outs) for (const id of out.split('\n').map((l) => l.trim()).filter(Boolean)) ids.add(id);

@@ -4,7 +4,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { OutputCap } from '../tools/output-cap.ts';
 import type { Tool, ToolImage, ToolResult } from '../tools/tool.ts';
@@ -55,6 +55,17 @@ export function toolNameFor(serverId: string, tool: string): string {
   return (/^[a-z]/.test(name) ? name : `m${name}`).slice(0, 64);
 }
 
+/** Why a server did not start, in words a user can act on (spawn and SDK errors by their codes, not their text). */
+function startFailure(err: unknown, config: McpServerConfig, timeoutMs: number): string {
+  const code = (err as NodeJS.ErrnoException).code ?? ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return `the program "${config.command}" was not found: check its path`;
+  if (code === 'EACCES') return `the program "${config.command}" is not allowed to run: check that it is executable`;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') return `nothing answers at ${config.url}: check the address and that the server is running`;
+  if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) return `it did not answer within ${Math.round(timeoutMs / 1000)} seconds`;
+  if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) return 'it stopped before answering';
+  return (err as Error).message;
+}
+
 /** Connects to a server and lists its tools; throws McpServerError with the reason when it cannot. */
 export async function connectMcpServer(config: McpServerConfig, opts: ConnectOptions = {}): Promise<ConnectedServer> {
   const client = new Client({ name: 'deskpilot', version: '1' });
@@ -75,7 +86,7 @@ export async function connectMcpServer(config: McpServerConfig, opts: ConnectOpt
     listed = (await client.listTools(undefined, { timeout })).tools;
   } catch (err) {
     await client.close().catch(() => undefined);
-    const why = stderr.trim().split('\n').at(-1) || (err as Error).message;
+    const why = stderr.trim().split('\n').at(-1) || startFailure(err, config, timeout);
     throw new McpServerError(`MCP server "${config.name}" did not start: ${why}`, config.id);
   }
   const tools = listed.map((t) => adaptTool(client, config, t, () => exited, opts.callTimeoutMs ?? 120_000));

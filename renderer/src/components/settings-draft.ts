@@ -20,7 +20,11 @@ export interface Draft {
   /** One folder a line. */
   extraFolders: string;
   maxCommandSeconds: string;
+  /** Edited whole in the MCP section; saved as they are. */
+  mcpServers: McpServer[];
 }
+
+export type McpServer = NonNullable<Settings['mcpServers']>[number];
 
 const keys = <T extends string>(r: Record<T, true>) => Object.keys(r) as T[];
 export const ADAPTERS = keys<ProviderConfig['adapter']>({ 'openai-responses': true, 'openai-chat': true, 'ui-tars': true, anthropic: true, gemini: true });
@@ -44,6 +48,7 @@ export function toDraft(s: SettingsView): Draft {
     toolsOnOwnScreen: s.tools.onOwnScreen,
     extraFolders: s.tools.extraFolders.join('\n'),
     maxCommandSeconds: String(s.tools.maxCommandSeconds),
+    mcpServers: s.mcpServers ?? [],
   };
 }
 
@@ -64,6 +69,7 @@ export function toPatch(d: Draft): SettingsPatch {
     runOn: d.runOn,
     language: d.language,
     tools: { onOwnScreen: d.toolsOnOwnScreen, extraFolders: lines(d.extraFolders), maxCommandSeconds: num(d.maxCommandSeconds) },
+    mcpServers: d.mcpServers,
   };
 }
 

@@ -1,10 +1,11 @@
 // Settings: providers (from presets), approval mode, limits, screenshots, where runs happen, the
-// agent's tools (terminal and files) and the UI language. Edits stay in a draft until Save; keys and connection tests act at once.
+// agent's tools (terminal and files), MCP servers and the UI language. Edits stay in a draft until Save; keys and connection tests act at once.
 import { useState, type ReactNode } from 'react';
 import type { SettingsView as Settings } from '../../../agents/contract.ts';
 import { t } from '../i18n/index.ts';
 import type { AppInfo } from '../state/settings-slice.ts';
 import { useApp, useAppStore } from '../state/use-app.ts';
+import { McpServersSettings } from './mcp-servers-settings.tsx';
 import { ProviderRow } from './provider-row.tsx';
 import { APPROVE_MODES, LANGUAGES, RUN_ON, SCREENSHOT_SIZES, providerFromPreset, toDraft, toPatch, type Draft } from './settings-draft.ts';
 
@@ -30,13 +31,14 @@ function SettingsForm({ settings, info }: { settings: Settings; info: AppInfo })
   const dirty = JSON.stringify(draft) !== JSON.stringify(toDraft(settings));
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
-  const onSave = async () => {
+  const onSave = async (): Promise<boolean> => {
     setSaving(true);
     const ok = await save(toPatch(draft));
     setSaving(false);
     // After a save the store holds the server's view; the draft restarts from it.
     const fresh = store.getState().settings;
     if (ok && fresh) setDraft(toDraft(fresh));
+    return ok;
   };
 
   const addProvider = () => {
@@ -155,6 +157,8 @@ function SettingsForm({ settings, info }: { settings: Settings; info: AppInfo })
         </Field>
         <p className="muted small">{t('settings.toolsNote')}</p>
       </fieldset>
+
+      <McpServersSettings servers={draft.mcpServers} saved={settings.mcpServers ?? []} onChange={(next) => set('mcpServers', next)} onSave={onSave} />
 
       <div className="settings-actions">
         <button type="submit" className="btn btn-primary" data-testid="settings-save" disabled={saving}>

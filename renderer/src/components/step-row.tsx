@@ -81,7 +81,11 @@ function endText(o: Outcome): string {
 }
 
 export function NoteLine({ note }: { note: Note }) {
-  const text = note.kind === 'user_message' ? t('step.userMessage', { text: note.text }) : note.kind === 'paused' ? t('step.paused') : t('step.resumed');
+  const text =
+    note.kind === 'user_message' ? t('step.userMessage', { text: note.text })
+    : note.kind === 'mcp_server_failed' ? t('step.mcpServerFailed', { server: note.server ?? '', reason: note.text })
+    : note.kind === 'paused' ? t('step.paused')
+    : t('step.resumed');
   return (
     <p className={`note note-${note.kind}`} data-testid="note">
       {text} <span className="muted small">{clock(note.at)}</span>

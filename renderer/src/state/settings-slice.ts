@@ -7,6 +7,8 @@ import type { Deps, Slice } from './store-types.ts';
 export type AppInfo = CommandOutput<'app.info'>;
 export type SettingsPatch = CommandInput<'settings.update'>;
 export type ConnectionTest = CommandOutput<'settings.testConnection'>;
+/** An MCP server's Test: its tools, or why it would not start (in the engine's plain words). */
+export type McpTestResult = { ok: true; tools: CommandOutput<'mcp.test'>['tools'] } | { ok: false; reason: string };
 
 export interface SettingsSlice {
   info: AppInfo | null;
@@ -23,6 +25,8 @@ export interface SettingsSlice {
   saveSettings(patch: SettingsPatch): Promise<boolean>;
   setKey(providerId: string, apiKey: string | null): Promise<boolean>;
   testConnection(providerId: string): Promise<void>;
+  /** Starts a saved MCP server and lists its tools; the result belongs to the form that asked. */
+  testMcpServer(id: string): Promise<McpTestResult>;
 }
 
 export const createSettingsSlice = ({ transport }: Deps): Slice<SettingsSlice> => (set, get) => {
@@ -69,6 +73,14 @@ export const createSettingsSlice = ({ transport }: Deps): Slice<SettingsSlice> =
       } catch (err) {
         get().reportError(err);
         return false;
+      }
+    },
+    testMcpServer: async (id) => {
+      try {
+        return { ok: true, tools: (await transport.call('mcp.test', { id })).tools };
+      } catch (err) {
+        if (get().noteAuthError(err)) return { ok: false, reason: 'not signed in' };
+        return { ok: false, reason: err instanceof Error ? err.message : String(err) };
       }
     },
     testConnection: async (providerId) => {

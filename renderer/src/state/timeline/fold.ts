@@ -116,8 +116,8 @@ class Draft {
     return (this.s.totals = this.own(this.s.totals, (t) => ({ ...t })));
   }
 
-  private note(kind: Note['kind'], text: string, seq: number, at: number): void {
-    const note: Note = { kind, text, seq, at };
+  private note(kind: Note['kind'], text: string, seq: number, at: number, server?: string): void {
+    const note: Note = { kind, text, seq, at, server };
     const step = this.lastStep(seq, at);
     if (step) step.notes.push(note);
     else this.s.notes = [...this.s.notes, note];
@@ -359,6 +359,10 @@ class Draft {
       case 'run_resumed':
         s.paused = false;
         this.note('resumed', '', seq, at);
+        break;
+      case 'mcp_server_failed':
+        // A warning, not an end: the run goes on without that server's tools.
+        this.note('mcp_server_failed', e.message, seq, at, e.server);
         break;
       case 'run_finished':
         this.end({ status: 'done', answer: e.answer, reason: undefined, steps: e.steps, at }, seq);

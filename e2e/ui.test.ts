@@ -93,6 +93,11 @@ describe('the Deskpilot UI over deskpilot serve', () => {
     expect(await page.getByTestId('live-screen').count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'run-done.png') });
     expect(runId).toMatch(/^[0-9A-Z]{26}$/);
+    // The audit trail says who approved: an operator through serve, from the browser's loopback address.
+    const { events } = (await server.call('runs.events', { runId })) as { events: { type: string; by?: unknown }[] };
+    const decided = events.filter((e) => e.type === 'approval_decided');
+    expect(decided.length).toBeGreaterThan(0);
+    for (const e of decided) expect(e.by).toEqual({ kind: 'remote', address: expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$|^::1$/) });
   });
 
   it('rejects a risky action with a reason: nothing happens, and the model is told why', async () => {

@@ -1,11 +1,17 @@
 // The skills commands of the contract: the Skills view's list (source, on/off, overrides, problems),
 // a skill's page (SKILL.md as text and its files), turning one on or off, installing from a folder
-// or a zip, and writing a new skeleton. Skills live in <data folder>/skills and the settings' folders.
+// or a zip, writing a new skeleton, and Save as skill from an automation or an ended run. Skills live
+// in <data folder>/skills and the settings' folders.
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { commands, CommandName, CommandOutput, Settings, SkillSummary } from '../contract.ts';
 import { discoverSkills, type SkillCatalog, type SkillEntry, type SkillSources } from '../skills/discovery.ts';
 import { installSkill, newSkill, SkillInstallError } from '../skills/install.ts';
+import { skillFromAutomation, skillFromRun } from '../skills/save-as-skill.ts';
+import { DB_FILE_NAME } from '../store/paths.ts';
+import type { RunEvent } from '../run/events.ts';
+import type { Store } from '../store/store.ts';
+import { automationStore } from './automation-runner.ts';
 import { listSkillFiles } from '../skills/skill-folder.ts';
 import { CommandError } from './command-error.ts';
 
@@ -15,6 +21,8 @@ export type SkillHandlers = { [C in SkillCommand]: (input: Input<C>) => Promise<
 
 export interface SkillCommandDeps {
   dataDir: string;
+  /** The data folder's run database: Save as skill reads automations and runs from it. */
+  store?: Store;
   settings: () => Settings;
   updateSettings: (patch: Partial<Omit<Settings, 'version'>>) => void;
   /** The built-in skills folder (tests point it elsewhere); the app's own by default. */
@@ -44,6 +52,10 @@ export function skillHandlers(deps: SkillCommandDeps): SkillHandlers {
     const s = dir ? c.all.find((e) => e.name === name && e.dir === dir) : (c.get(name) ?? c.all.find((e) => e.name === name));
     if (!s) throw new CommandError('not_found', `no skill "${name}"`);
     return s;
+  };
+  const needStore = (): Store => {
+    if (!deps.store) throw new Error('Save as skill needs the run database: pass store to skillHandlers');
+    return deps.store;
   };
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -80,6 +92,20 @@ export function skillHandlers(deps: SkillCommandDeps): SkillHandlers {
     'skills.new': ({ name, description }) => guard(async () => {
       await newSkill(userSkillsDir(deps.dataDir), name, description);
       return skillSummary(await find(name));
+    }),
+    'skills.fromAutomation': ({ automation, name, description, overwrite }) => guard(async () => {
+      const found = automationStore(needStore(), deps.dataDir).get(automation);
+      if (!found) throw new CommandError('not_found', `no automation "${automation}"`);
+      const saved = await skillFromAutomation(found, { userDir: userSkillsDir(deps.dataDir), dbPath: join(deps.dataDir, DB_FILE_NAME), name, description, overwrite });
+      return { skill: skillSummary(await find(saved.name, saved.dir)), warnings: saved.warnings };
+    }),
+    'skills.fromRun': ({ runId, name, description, overwrite }) => guard(async () => {
+      const store = needStore();
+      const run = store.getRun(runId);
+      if (!run) throw new CommandError('not_found', `no run ${runId}`);
+      const events = store.readEvents<RunEvent>(runId);
+      const saved = await skillFromRun({ runId, task: run.task, status: run.status, events }, { userDir: userSkillsDir(deps.dataDir), name, description, overwrite });
+      return { skill: skillSummary(await find(saved.name, saved.dir)), warnings: saved.warnings };
     }),
   };
 }

@@ -1,4 +1,5 @@
-// deskpilot skills list | show NAME | validate PATH | install PATH_OR_ZIP | new NAME: the skills of a
+// deskpilot skills list | show NAME | validate PATH | install PATH_OR_ZIP | new NAME | from-automation NAME |
+// from-run RUN_ID: the skills of a
 // data folder (built-in, <data folder>/skills, the settings' folders), checked as the app checks them.
 import { basename, dirname, join, resolve } from 'node:path';
 import { skillSources, skillSummary, userSkillsDir } from '../app/skill-commands.ts';
@@ -6,12 +7,15 @@ import { SettingsFile } from '../app/settings-file.ts';
 import { forTerminal, jsonForTerminal } from '../run/terminal-text.ts';
 import { discoverSkills, isSkillFolder, type SkillEntry } from '../skills/discovery.ts';
 import { installSkill, newSkill, SkillInstallError } from '../skills/install.ts';
+import { skillFromAutomation, skillFromRun, type SavedSkill } from '../skills/save-as-skill.ts';
 import { listSkillFiles } from '../skills/skill-folder.ts';
+import type { RunEvent } from '../run/events.ts';
 import { readSkillFolder, type SkillProblem } from '../skills/skill-file.ts';
 import { defaultDataDir } from '../store/paths.ts';
 import type { RunSpec } from '../run/start-run.ts';
 import { CliError, optionReader, type Command, type OptionValues } from './command.ts';
-import { dbPathFrom } from './store-access.ts';
+import { dbPathFrom, openCliStore } from './store-access.ts';
+import { withAutomations } from './automations-commands.ts';
 
 // Skill files come from anyone: what they say is printed without escape sequences.
 const out = (line: string) => process.stdout.write(`${forTerminal(line)}\n`);
@@ -55,6 +59,22 @@ const SHOW_USAGE = 'skills show NAME [--json] [--data-dir DIR]';
 const VALIDATE_USAGE = 'skills validate PATH [--json]';
 const INSTALL_USAGE = 'skills install PATH_OR_ZIP [--overwrite] [--data-dir DIR]';
 const NEW_USAGE = 'skills new NAME [--description TEXT] [--data-dir DIR]';
+const FROM_AUTOMATION_USAGE = 'skills from-automation AUTOMATION [--name SKILL] [--description TEXT] [--overwrite] [--db PATH]';
+const FROM_RUN_USAGE = 'skills from-run RUN_ID [--name SKILL] [--description TEXT] [--overwrite] [--db PATH]';
+const saveOpts = { name: { type: 'string' as const }, description: { type: 'string' as const }, overwrite: { type: 'boolean' as const }, db: { type: 'string' as const } };
+
+/** Save as skill's options, the skill landing in the skills folder beside the database. */
+function saveOptions(values: OptionValues, usage: string) {
+  const { str } = optionReader(usage);
+  return { userDir: userSkillsDir(dirname(dbPathFrom(values))), name: str(values, 'name'), description: str(values, 'description'), overwrite: values['overwrite'] === true };
+}
+
+function saved(done: SavedSkill): number {
+  out(`wrote skill ${done.name} in ${done.dir}`);
+  out(`the agent runs it with: bash ${join(done.dir, 'scripts', 'run.sh')}`);
+  for (const w of done.warnings) out(`note: ${w}`);
+  return 0;
+}
 
 export const skillsCommands: Command[] = [
   {
@@ -144,6 +164,40 @@ export const skillsCommands: Command[] = [
       const dir = await guard(() => newSkill(userSkillsDir(dataDirOf(values, NEW_USAGE)), name, description));
       out(`wrote ${join(dir, 'SKILL.md')}: edit its description and steps, then check it with deskpilot skills validate ${dir}`);
       return 0;
+    },
+  },
+  {
+    path: ['skills', 'from-automation'], usage: FROM_AUTOMATION_USAGE, summary: 'save an automation as a skill in your skills folder: its script replays it with deskpilot automations run',
+    options: saveOpts,
+    async run({ values, positionals }) {
+      const name = positionals.join(' ').trim();
+      if (!name) throw new CliError(`give the automation's name (deskpilot automations list shows them)\nUsage: deskpilot ${FROM_AUTOMATION_USAGE}`);
+      const opts = saveOptions(values, FROM_AUTOMATION_USAGE);
+      const automation = await withAutomations(values, (a, cli) => {
+        const found = a.get(name);
+        if (!found) throw new CliError(`no automation "${name}" in ${cli.path} (deskpilot automations list shows them)`, 1);
+        return found;
+      });
+      return saved(await guard(() => skillFromAutomation(automation, { ...opts, dbPath: dbPathFrom(values) })));
+    },
+  },
+  {
+    path: ['skills', 'from-run'], usage: FROM_RUN_USAGE, summary: "save the shell commands of a finished run as a skill in your skills folder",
+    options: saveOpts,
+    async run({ values, positionals }) {
+      const runId = positionals[0];
+      if (!runId || positionals.length > 1) throw new CliError(`give one run id (deskpilot runs list shows them)\nUsage: deskpilot ${FROM_RUN_USAGE}`);
+      const opts = saveOptions(values, FROM_RUN_USAGE);
+      const cli = openCliStore(values);
+      let input: Parameters<typeof skillFromRun>[0];
+      try {
+        const run = cli.store.getRun(runId);
+        if (!run) throw new CliError(`no run ${runId} in ${cli.path}`, 1);
+        input = { runId, task: run.task, status: run.status, events: cli.store.readEvents<RunEvent>(runId) };
+      } finally {
+        cli.close();
+      }
+      return saved(await guard(() => skillFromRun(input, opts)));
     },
   },
 ];

@@ -279,6 +279,16 @@ export const commands = {
   /** Installs a skill folder or .zip (a path on the machine running the engine) into the user's skills folder. */
   'skills.install': { input: z.object({ path: z.string().trim().min(1).max(4096), overwrite: z.boolean().optional() }).strict(), output: z.object({ skill: skillSummarySchema, warnings: z.array(z.string()) }) },
   'skills.new': { input: z.object({ name: skillName, description: z.string().max(1024).optional() }).strict(), output: skillSummarySchema },
+  /** Save as skill: a skill in the user's folder whose script replays the automation (deskpilot automations run). */
+  'skills.fromAutomation': {
+    input: z.object({ automation: z.string().trim().min(1).max(128), name: skillName.optional(), description: z.string().max(1024).optional(), overwrite: z.boolean().optional() }).strict(),
+    output: z.object({ skill: skillSummarySchema, warnings: z.array(z.string()) }),
+  },
+  /** Save as skill: a skill whose script repeats the shell commands of a run that finished done. */
+  'skills.fromRun': {
+    input: z.object({ runId: z.string().min(1).max(64), name: skillName.optional(), description: z.string().max(1024).optional(), overwrite: z.boolean().optional() }).strict(),
+    output: z.object({ skill: skillSummarySchema, warnings: z.array(z.string()) }),
+  },
   /** Starts an MCP server of the settings and lists its tools (the settings' Test button). */
   'mcp.test': {
     input: z.object({ id: z.string().min(1).max(32) }).strict(),

@@ -91,7 +91,7 @@ export class AppService {
       ...this.coreHandlers,
       ...automationHandlers({ store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e) }),
       ...this.recordings.handlers,
-      ...skillHandlers({ dataDir: opts.dataDir, settings: () => this.settings.get(), updateSettings: (patch) => this.settings.update(patch) }),
+      ...skillHandlers({ dataDir: opts.dataDir, store: shared.store, settings: () => this.settings.get(), updateSettings: (patch) => this.settings.update(patch) }),
       ...mcpHandlers({ settings: () => this.settings.get(), env }),
     };
     this.unsubscribe = shared.store.subscribe<RunEvent>((event) => {

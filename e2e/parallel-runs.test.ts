@@ -1,6 +1,7 @@
 // Many runs at once through the app's engine (AppService + RunHost): each on its own sandbox
 // display, each against its own mock OpenAI server over HTTP, each typing into its own xterm.
 // Effects are checked in the files the xterms' shells wrote; the queue in the store's rows and log.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,7 @@ import type { Run, RunEvent } from '../agents/contract.ts';
 import type { StoredEvent } from '../agents/store/types.ts';
 import { until } from './support/agent-harness.ts';
 import { sandboxesHidden } from '../agents/tools/sandbox-jail.ts';
+import { Store } from '../agents/store/store.ts';
 import { startMockOpenAI, type MockOpenAI, type MockTurn } from './mock-openai/server.ts';
 
 const KEY = 'sk-test-parallel-0123456789';
@@ -149,4 +151,36 @@ describe('parallel runs, each in its own sandbox', () => {
     await ended(a.id);
     mocks[0]!.setLatency(0);
   }, 120_000);
+});
+
+describe('deskpilot tasks run --parallel', () => {
+  it('runs OSWorld-format tasks N at a time and prints the same table, in file order', async () => {
+    const tasks = ['xterm-write-file', 'xterm-count-lines', 'xterm-sort-names'];
+    const db = join(out, 'tasks.db');
+    const args = ['bin/deskpilot.js', 'tasks', 'run', ...tasks.map((t) => join('e2e', 'tasks', `${t}.json`)), '--parallel', '3', '--db', db];
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let o = '';
+      let e = '';
+      child.stdout.on('data', (d: Buffer) => (o += d));
+      child.stderr.on('data', (d: Buffer) => (e += d));
+      child.on('close', (c) => done({ code: c, stdout: o, stderr: e }));
+    });
+    expect(code, stderr).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^TASK\s+SCORE\s+STEPS\s+TIME\s+TOKENS\s+STATUS\s+RUN$/);
+    expect(lines.slice(1, 4).map((l) => l.split(/\s+/)[0])).toEqual(tasks);
+    expect(lines.find((l) => l.startsWith('TOTAL'))).toMatch(/^TOTAL\s+3\/3\s/);
+    // All three were taken up before any had ended (each set-up and run takes seconds).
+    const progress = stderr.split('\n').filter((l) => /^\[/.test(l));
+    const firstDone = progress.findIndex((l) => l.includes('done, '));
+    expect(firstDone).toBeGreaterThan(0);
+    expect(progress.slice(0, firstDone).filter((l) => l.endsWith(' ...'))).toHaveLength(3);
+    const check = Store.open(db);
+    try {
+      expect(check.listRuns({}).map((r) => r.status)).toEqual(['done', 'done', 'done']);
+    } finally {
+      check.close();
+    }
+  }, 180_000);
 });

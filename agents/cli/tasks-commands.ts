@@ -16,7 +16,7 @@ import { writeResultsFile } from '../tasks/results-file.ts';
 import { defaultCacheDir } from '../tasks/file-cache.ts';
 
 const APPROVE_MODES: readonly ApprovalMode[] = ['never', 'risky', 'always'];
-const USAGE = 'tasks run PATH... [--provider PROVIDER (default scripted)] [--adapter NAME] [--base-url URL] [--model NAME] [--api-key KEY] [--approve never|risky|always] [--max-steps N] [--max-seconds N] [--json] [--db PATH] [--out results.json] [--cache-dir DIR] [--offline]';
+const USAGE = 'tasks run PATH... [--provider PROVIDER (default scripted)] [--adapter NAME] [--base-url URL] [--model NAME] [--api-key KEY] [--approve never|risky|always] [--max-steps N] [--max-seconds N] [--json] [--db PATH] [--out results.json] [--cache-dir DIR] [--offline] [--parallel N]';
 
 type Values = OptionValues;
 
@@ -97,7 +97,7 @@ export const tasksCommands: Command[] = [
     options: {
       provider: { type: 'string' }, adapter: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key': { type: 'string' },
       approve: { type: 'string' }, 'max-steps': { type: 'string' }, 'max-seconds': { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
-      out: { type: 'string' }, 'cache-dir': { type: 'string' }, offline: { type: 'boolean' },
+      out: { type: 'string' }, 'cache-dir': { type: 'string' }, offline: { type: 'boolean' }, parallel: { type: 'string' },
     },
     async run({ values, positionals }) {
       if (positionals.length === 0) throw usageError('give one or more task files or folders, e.g. deskpilot tasks run e2e/tasks');
@@ -160,11 +160,18 @@ async function runTasks({ files, planners, runOptions, json, values }: TasksArgs
 
   const cli = openCliStore(values, { runsAgents: true });
   cli.store.redactor.addSecret(secret); // an endpoint that echoes the key cannot get it stored
-  const results: TaskResult[] = [];
+  // Tasks in file order whatever order they end in: the table reads the same at any --parallel.
+  const slots: (TaskResult | undefined)[] = [];
+  const parallel = Math.min(positive(values, 'parallel', true) ?? 1, files.length);
+  let done = 0;
   try {
     if (cli.recovered.length > 0) note(`marked ${cli.recovered.length} run(s) left active by a stopped process as interrupted: ${cli.recovered.join(', ')}`);
-    for (const [i, file] of files.entries()) {
-      if (stop.signal.aborted) break;
+    let next = 0;
+    // N workers take the next file in turn; each task already gets a sandbox display of its own.
+    const worker = async () => {
+      for (let i = next++; i < files.length && !stop.signal.aborted; i = next++) await one(i, files[i]!);
+    };
+    const one = async (i: number, file: string) => {
       const loaded = await loadTask(file);
       if (!json) note(`[${i + 1}/${files.length}] ${loaded.id} ...`);
       const result = await runTask(loaded, {
@@ -172,10 +179,13 @@ async function runTasks({ files, planners, runOptions, json, values }: TasksArgs
         planner: () => planners.make(file),
         files: { cacheDir: resolve(str(values, 'cache-dir') ?? defaultCacheDir()), offline: values['offline'] === true, onProgress: note },
       });
-      results.push(result);
+      slots[i] = result;
+      done += 1;
       if (json) out(JSON.stringify({ type: 'task_result', ...result }));
-      else note(`[${i + 1}/${files.length}] ${result.task}: ${result.status === 'scored' ? `score ${fmtScore(result.score)}` : result.status} (${result.steps} step${result.steps === 1 ? '' : 's'}, ${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ''}`);
-    }
+      else note(`[${parallel > 1 ? `${done} done, ` : ''}${i + 1}/${files.length}] ${result.task}: ${result.status === 'scored' ? `score ${fmtScore(result.score)}` : result.status} (${result.steps} step${result.steps === 1 ? '' : 's'}, ${result.seconds.toFixed(1)} s)${result.error ? `: ${result.error}` : ''}`);
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
+    const results = slots.filter((r): r is TaskResult => r !== undefined);
     const summary = summarize(results);
     const outFile = str(values, 'out');
     if (outFile) {

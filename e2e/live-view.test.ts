@@ -3,7 +3,7 @@
 // sandbox's xterm (a file on disk), are logged as operator actions, and the model is told of them.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import type { LoggedRunEvent } from '../agents/run/events.ts';
 import { startMockOpenAI, type MockAction, type MockOpenAI } from './mock-openai/server.ts';
 import { waitForFile } from './support/apps.ts';
 import { HttpRefusal, RfbTestClient } from './support/rfb-client.ts';
-import { mockProvider, serve, writeSettings, type Served } from './support/ui-serve.ts';
+import { launchChromium, mockProvider, serve, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
 
 const run = promisify(execFile);
 const KEY = 'sk-live-view-test-key';
@@ -64,6 +64,32 @@ async function changedWithin(client: RfbTestClient, before: Uint8Array, ms: numb
     if (!Buffer.from(client.fb).equals(Buffer.from(before))) return true;
   }
   return false;
+}
+
+type RunStartedEvent = Extract<LoggedRunEvent, { type: 'run_started' }>;
+
+/** Starts a run whose first action waits for approval, so it stays on its sandbox; its id and display. */
+async function startWaitingRun(text: string): Promise<{ runId: string; display: string }> {
+  mock.setTrajectory([
+    { thought: 'Say hello in the terminal.', actions: [{ type: 'type', text }] },
+    { actions: [{ type: 'done', answer: 'Done.' } as unknown as MockAction] },
+  ]);
+  const { id: runId } = (await server.call('runs.start', { task: 'say hello in the terminal' })) as { id: string };
+  await expect.poll(async () => (await events(runId)).some((e) => e.type === 'approval_requested'), { timeout: 30_000 }).toBe(true);
+  const started = (await events(runId)).find((e) => e.type === 'run_started') as RunStartedEvent;
+  return { runId, display: started.display };
+}
+
+/** The xterm's centre on a display, in screen pixels. */
+async function xtermCentre(env: NodeJS.ProcessEnv): Promise<{ x: number; y: number }> {
+  const { stdout } = await run('xdotool', ['search', '--onlyvisible', '--class', 'xterm', 'getwindowgeometry', '--shell'], { env });
+  const g = Object.fromEntries(stdout.trim().split('\n').map((l) => l.split('=')).map(([k, v]) => [k, Number(v)]));
+  return { x: g['X']! + Math.round(g['WIDTH']! / 2), y: g['Y']! + Math.round(g['HEIGHT']! / 2) };
+}
+
+async function approvePending(runId: string): Promise<void> {
+  const pending = (await events(runId)).find((e) => e.type === 'approval_requested') as Extract<LoggedRunEvent, { type: 'approval_requested' }>;
+  await server.call('approvals.decide', { runId, actionId: pending.actionId, decision: { decision: 'approve' } });
 }
 
 describe('live view of a sandboxed run', () => {
@@ -144,5 +170,68 @@ describe('live view of a sandboxed run', () => {
     await expect.poll(async () => ((await server.call('runs.get', { runId })) as { status: string }).status, { timeout: 20_000 }).toBe('done');
     expect(existsSync(after)).toBe(false);
     client.close();
+  });
+});
+
+describe('live view in Chromium (noVNC)', () => {
+  it('shows frames as the sandbox changes; a takeover from the page types into its xterm, is logged, and the model hears of it', async () => {
+    const { runId, display } = await startWaitingRun('echo agent-two\n');
+    const env = { ...process.env, DISPLAY: display };
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      await page.goto(server.url);
+      await page.evaluate((id) => (location.hash = `#/runs/${id}`), runId);
+      const live = page.getByTestId('live-view');
+      await expect.poll(() => live.getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
+      const canvas = live.locator('canvas');
+      // A digest of the canvas pixels, to see frames arrive.
+      const digest = () => canvas.evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let h = 0;
+        for (let i = 0; i < d.length; i += 4) h = (Math.imul(h, 31) + d[i]! + d[i + 1]! * 7 + d[i + 2]! * 13) | 0;
+        return h;
+      });
+      await expect.poll(digest, { timeout: 10_000 }).not.toBe(0);
+      const before = await digest();
+      await run('xdotool', ['type', '--delay', '5', ': canvas-follows'], { env });
+      await run('xdotool', ['key', 'Return'], { env });
+      await expect.poll(digest, { timeout: 5000 }).not.toBe(before);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, 'live-view.png') });
+
+      // Take over from the page, click into the xterm on the canvas and type a command.
+      await page.getByTestId('take-over').click();
+      await expect.poll(() => live.getAttribute('data-controlling')).toBe('true');
+      const centre = await xtermCentre(env);
+      const box = (await canvas.boundingBox())!;
+      const scale = box.width / 1280;
+      await page.mouse.click(box.x + centre.x * scale, box.y + centre.y * scale);
+      const written = join(outDir, 'from-page.txt');
+      await page.keyboard.type(`echo from-page > ${written}`, { delay: 10 });
+      await page.keyboard.press('Enter');
+      expect(await waitForFile(written, 10_000)).toBe('from-page\n');
+
+      // Logged as operator actions and shown in the timeline.
+      await expect.poll(async () => (await events(runId)).filter((e) => e.type === 'operator_action').length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+      const notes = page.getByTestId('note').filter({ hasText: 'Operator:' });
+      await expect.poll(() => notes.allTextContents(), { timeout: 5000 }).toEqual(expect.arrayContaining([expect.stringContaining('from-page')]));
+      const click = (await events(runId)).find((e) => e.type === 'operator_action' && e.action.type === 'click') as Extract<LoggedRunEvent, { type: 'operator_action' }>;
+      const at = click.action as { x: number; y: number };
+      expect(Math.abs(at.x - centre.x)).toBeLessThanOrEqual(2);
+      expect(Math.abs(at.y - centre.y)).toBeLessThanOrEqual(2);
+      await page.screenshot({ path: join(SHOTS, 'live-view-takeover.png') });
+
+      // Hand back: the run resumes, and the model's next request says what the operator did.
+      const requestsBefore = mock.requests.length;
+      await page.getByTestId('hand-back').click();
+      await expect.poll(() => live.getAttribute('data-controlling')).toBe('false');
+      await approvePending(runId);
+      await expect.poll(() => mock.requests.length, { timeout: 20_000 }).toBeGreaterThan(requestsBefore);
+      expect(JSON.stringify(mock.requests[requestsBefore]!.body)).toContain('echo from-page');
+      await expect.poll(async () => ((await server.call('runs.get', { runId })) as { status: string }).status, { timeout: 20_000 }).toBe('done');
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -37,6 +37,12 @@ export class LiveSessions {
     const display = this.sandboxOf(runId);
     const { socket, pid, release } = await this.view.connect(display);
     const parser = new RfbClientParser();
+    const close = () => {
+      socket.destroy();
+      release();
+    };
+    // The sandbox goes with the run: its viewers are closed rather than left on a frozen picture.
+    void this.opts.host.get(runId)?.finished.finally(close);
     return {
       socket,
       pid,
@@ -51,10 +57,7 @@ export class LiveSessions {
           }
         }
       },
-      close: () => {
-        socket.destroy();
-        release();
-      },
+      close,
     };
   }
 

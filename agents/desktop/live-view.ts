@@ -24,6 +24,8 @@ export class LiveViewError extends Error {
 // keyboard's layout; -nowf: windows move as they are, not as wireframes; -ncache 0: no hidden cache area.
 const X11VNC_ARGS = ['-inetd', '-q', '-rfbport', '0', '-noipv6', '-shared', '-nopw', '-norc', '-xkb', '-nowf', '-ncache', '0'];
 
+const STOP_GRACE_MS = 1000;
+
 export class LiveView {
   private readonly running = new Set<ChildProcess>();
 
@@ -46,7 +48,7 @@ export class LiveView {
     });
     const release = () => {
       ours.destroy();
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      stop(proc);
     };
     ours.once('close', release);
     ours.on('error', () => ours.destroy());
@@ -59,11 +61,20 @@ export class LiveView {
         (p) =>
           new Promise<void>((r) => {
             p.once('exit', () => r());
-            p.kill('SIGTERM');
+            stop(p);
           }),
       ),
     );
   }
+}
+
+/** x11vnc whose X server has gone can hang in its SIGTERM clean-up: it is killed if it has not left soon after. */
+function stop(proc: ChildProcess): void {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
+  timer.unref();
+  proc.once('exit', () => clearTimeout(timer));
 }
 
 /** Two connected unix sockets: a listener in a fresh 0700 folder, accepted once and removed at once. */

@@ -17,6 +17,16 @@ export const budgetsSchema = z.object({
 });
 export type Budgets = z.infer<typeof budgetsSchema>;
 
+const words = z.array(z.string().min(1).max(200)).max(100).optional();
+const windowMatchSchema = z.object({ classes: words, titles: words });
+/** Windows (by WM_CLASS class or title) and screen areas blacked out of screenshots, beside the password managers always masked. */
+export const privacySchema = z.object({
+  windowClasses: words, windowTitles: words,
+  areas: z.array(z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().positive(), height: z.number().int().positive() })).max(50).optional(),
+});
+/** Which windows the run may not (deny) or only (allow) act on. */
+export const windowPolicySchema = z.object({ deny: windowMatchSchema.optional(), allow: windowMatchSchema.optional() });
+
 export const runOptionsSchema = z.object({
   approve: approvalModeSchema,
   maxSteps: z.number().int().positive().max(10_000),
@@ -27,6 +37,8 @@ export const runOptionsSchema = z.object({
   loopThreshold: z.number().int().min(2).max(100),
   /** None: no limit but maxSteps and maxSeconds. */
   budgets: budgetsSchema.optional(),
+  privacy: privacySchema.optional(),
+  windows: windowPolicySchema.optional(),
 });
 export type RunOptions = z.infer<typeof runOptionsSchema>;
 

@@ -1,6 +1,7 @@
 // The one place a run is assembled: target -> driver, planner, tools, options. The app, the CLI, the
 // tasks runner and automations all start runs through here, so a new target, tool or option is
 // wired once.
+import { DEFAULT_PRIVATE_CLASSES } from '../desktop/private-regions.ts';
 import { openTarget, type OpenedTarget, type OpenTargetOptions, type RunTarget } from '../desktop/targets.ts';
 import type { McpServerConfig } from '../mcp/client-tools.ts';
 import { connectRunServers } from '../mcp/run-servers.ts';
@@ -62,7 +63,13 @@ export interface StartedRun {
 
 /** Opens the target and starts the run on it; the target is closed when the run ends. */
 export async function startRun(target: RunTarget, spec: RunSpec, opts: OpenTargetOptions = {}): Promise<StartedRun> {
-  const opened = await openTarget(target, opts);
+  // The run's private regions (added to the password managers always masked) and window lists reach its driver.
+  const { privacy, windows } = spec.options ?? {};
+  const opened = await openTarget(target, {
+    ...opts,
+    privacy: opts.privacy ?? (privacy && { ...privacy, windowClasses: [...DEFAULT_PRIVATE_CLASSES, ...(privacy.windowClasses ?? [])] }),
+    windows: opts.windows ?? windows,
+  });
   // MCP servers start beside the target; one that cannot is reported in the run, which goes on without it.
   const servers = spec.mcpServers?.length ? await connectRunServers(spec.mcpServers, spec.env ?? process.env) : undefined;
   const close = () => Promise.all([opened.close(), servers?.close()]).then(() => undefined);

@@ -83,6 +83,7 @@ function endText(o: Outcome): string {
 export function NoteLine({ note }: { note: Note }) {
   const text =
     note.kind === 'user_message' ? t('step.userMessage', { text: note.text })
+    : note.kind === 'operator_action' ? t('step.operatorAction', { text: note.text })
     : note.kind === 'mcp_server_failed' ? t('step.mcpServerFailed', { server: note.server ?? '', reason: note.text })
     : note.kind === 'paused' ? t('step.paused')
     : t('step.resumed');

@@ -32,6 +32,9 @@ export interface RunsSlice {
   /** Fetches the newest runs of every thread, so the board and the waiting badge know the active ones. */
   loadRecentRuns(): Promise<void>;
   steerRun(runId: string, text: string): Promise<boolean>;
+  /** Pauses a sandboxed run and gives the live view named `viewer` its mouse and keyboard; handBack resumes it. */
+  takeOver(runId: string, viewer: string): Promise<boolean>;
+  handBack(runId: string): Promise<boolean>;
   decide(runId: string, actionId: string, decision: Decision): Promise<boolean>;
   answer(runId: string, actionId: string, answer: string): Promise<boolean>;
   exportRun(runId: string, format: 'json' | 'html'): Promise<Export | undefined>;
@@ -197,6 +200,8 @@ export const createRunsSlice = ({ transport }: Deps): Slice<RunsSlice> => (set, 
       }
     },
     steerRun: (runId, text) => attempt(() => transport.call('runs.steer', { runId, text })),
+    takeOver: (runId, viewer) => attempt(() => transport.call('runs.takeover', { runId, viewer })),
+    handBack: (runId) => attempt(() => transport.call('runs.handback', { runId })),
     decide: (runId, actionId, decision) => attempt(() => transport.call('approvals.decide', { runId, actionId, decision })),
     answer: (runId, actionId, answer) => attempt(() => transport.call('questions.answer', { runId, actionId, answer })),
 

@@ -5,6 +5,7 @@
 import type { LoggedRunEvent } from '../../../../agents/contract.ts';
 import { actionPoints, screenToImage } from './geometry.ts';
 import { TOOL_OUTPUT_CAP, type ActionView, type ClickPoint, type FoldedStatus, type Note, type StepView, type TimelineState, type ToolView } from './types.ts';
+import { describeOperatorAction } from './operator-action.ts';
 
 export function emptyTimeline(): TimelineState {
   return {
@@ -351,6 +352,9 @@ class Draft {
         break;
       case 'user_message':
         this.note('user_message', e.text, seq, at);
+        break;
+      case 'operator_action':
+        this.note('operator_action', describeOperatorAction(e.action), seq, at);
         break;
       case 'run_paused':
         s.paused = true;

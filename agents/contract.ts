@@ -73,7 +73,7 @@ export const settingsSchema = z.object({
   providers: z.array(providerConfigSchema),
   activeProvider: z.string(),
   // budgets: optional, so files written before them load; every run started from the settings gets them.
-  run: runOptionsSchema.pick({ approve: true, maxSteps: true, maxSeconds: true, budgets: true }),
+  run: runOptionsSchema.pick({ approve: true, maxSteps: true, maxSeconds: true, budgets: true, privacy: true, windows: true }),
   /** auto: the adapter's own size; compact: 1024 wide; standard: up to 1366 wide. */
   screenshotSize: z.enum(SCREENSHOT_SIZES),
   /** Screenshots sent with each request (chat-style adapters keep this many in the history). */

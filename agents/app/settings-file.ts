@@ -47,8 +47,9 @@ export class SettingsFile {
 
   /** Merges a patch, checks the whole, and writes it atomically; an invalid result changes nothing. */
   update(patch: Partial<Omit<Settings, 'version'>>): Settings {
-    // A patch of `run` without budgets (the settings form has no budget fields) keeps the budgets set.
-    const run = patch.run && patch.run.budgets === undefined ? { ...patch.run, budgets: this.current.run.budgets } : patch.run;
+    // A patch of `run` without budgets, privacy or window lists (the settings form has no fields for them) keeps those set.
+    const { budgets, privacy, windows } = this.current.run;
+    const run = patch.run && { budgets, privacy, windows, ...patch.run };
     const next = settingsSchema.safeParse({ ...this.current, ...patch, ...(run ? { run } : {}) });
     if (!next.success) throw new SettingsError(z.prettifyError(next.error));
     const problem = consistencyProblem(next.data);

@@ -130,11 +130,14 @@ function eventLines(e: LoggedEvent): string[] {
     }
     case 'approval_requested':
       return [`    approval needed: ${e.reasons.join('; ')}`];
-    case 'approval_decided':
-      if (e.decision === 'approve') return ['    approved'];
-      if (e.decision === 'reject') return [`    rejected${e.reason ? `: ${e.reason}` : ''}`];
-      if (e.decision === 'edit_tool') return [`    edited to: ${JSON.stringify(e.input)}`];
-      return [`    edited to: ${describeAction(e.action)}`];
+    case 'approval_decided': {
+      // Who decided, when it was not the person at this machine (the audit trail records both).
+      const who = e.by?.kind === 'remote' ? ` (by a remote operator via serve, ${e.by.address})` : '';
+      if (e.decision === 'approve') return [`    approved${who}`];
+      if (e.decision === 'reject') return [`    rejected${e.reason ? `: ${e.reason}` : ''}${who}`];
+      if (e.decision === 'edit_tool') return [`    edited to: ${JSON.stringify(e.input)}${who}`];
+      return [`    edited to: ${describeAction(e.action)}${who}`];
+    }
     case 'action_performed':
       return [`    ok (${seconds(e.ms)})`];
     case 'action_failed':

@@ -2,7 +2,7 @@
 // quick starts in three new threads all run (each in a sandbox chosen per run), threads are titled
 // from their tasks and created only when a task starts, the Active runs board shows a tile per run,
 // a waiting approval shows in the sidebar badge and the page title, and Abort all ends them.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import type { Run, Thread } from '../agents/contract.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
-import { openUi, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
+import { openUi, serve, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
 
 const KEY = 'sk-test-operator-0123456789';
 let display: VirtualDisplay;
@@ -88,4 +88,47 @@ describe('the operator starts several runs and supervises them', () => {
     await page.goto(`${server.base}/#/threads/${thread!.id}`);
     await expect.poll(() => page.getByTestId('run-task').textContent(), { timeout: 10_000 }).toBe(thread!.title);
   }, 30_000);
+});
+
+describe('serve keeps its token across restarts', () => {
+  it('an open page carries on after serve restarts; --new-token rotates it and the old one is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskpilot-token-'));
+    writeSettings(dir, {});
+    let s1: Served | undefined = await serve(['--data-dir', dir]);
+    let s2: Served | undefined;
+    const context = await browser.newContext();
+    try {
+      const file = join(dir, 'serve-token');
+      expect(readFileSync(file, 'utf8').trim()).toBe(s1.token);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const p = await context.newPage();
+      await p.goto(s1.url);
+      await p.getByTestId('new-thread').waitFor();
+      const port = new URL(s1.base).port;
+      await s1.stop();
+      s1 = undefined;
+      await p.getByTestId('connection-banner').waitFor({ timeout: 15_000 });
+      expect(await p.getByTestId('connection-banner').textContent()).not.toMatch(/code|1006/);
+
+      s2 = await serve(['--data-dir', dir, '--port', port]);
+      expect(s2.token).toBe(readFileSync(file, 'utf8').trim());
+      // The page's cookie still holds a valid token: it reconnects on its own and works.
+      await expect.poll(() => p.getByTestId('connection-banner').count(), { timeout: 20_000 }).toBe(0);
+      await p.getByTestId('settings-link').click();
+      await p.getByTestId('setting-run-on').waitFor({ timeout: 10_000 });
+      const old = s2.token;
+      await s2.stop();
+
+      s2 = await serve(['--data-dir', dir, '--port', port, '--new-token']);
+      expect(s2.token).not.toBe(old);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const refused = await fetch(`${s2.base}/api/call/threads.list`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${old}` }, body: '{}' });
+      expect(refused.status).toBe(401);
+    } finally {
+      await context.close();
+      await s1?.stop();
+      await s2?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

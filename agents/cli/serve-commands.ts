@@ -1,6 +1,7 @@
 // deskpilot serve: the app's UI and contract over HTTP + WebSocket (browser mode, remote supervision).
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppService } from '../app/app-service.ts';
 import { MemorySecrets } from '../app/secrets.ts';
@@ -10,7 +11,7 @@ import { defaultDataDir } from '../store/paths.ts';
 import { CliError, optionReader, type Command } from './command.ts';
 import { checkDisplay } from './display-option.ts';
 
-const USAGE = 'serve [--host 127.0.0.1] [--port 7430] [--display :N] [--data-dir DIR]';
+const USAGE = 'serve [--host 127.0.0.1] [--port 7430] [--display :N] [--data-dir DIR] [--new-token]';
 const { usageError, str } = optionReader(USAGE);
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
@@ -19,7 +20,7 @@ export const serveCommands: Command[] = [
     path: ['serve'],
     usage: USAGE,
     summary: 'serve the app in a browser (loopback by default; the printed link carries the access token); Ctrl+C stops it',
-    options: { host: { type: 'string' }, port: { type: 'string' }, display: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: { host: { type: 'string' }, port: { type: 'string' }, display: { type: 'string' }, 'data-dir': { type: 'string' }, 'new-token': { type: 'boolean' } },
     async run({ values }) {
       const host = str(values, 'host') ?? '127.0.0.1';
       const portText = str(values, 'port') ?? '7430';
@@ -41,7 +42,10 @@ export const serveCommands: Command[] = [
       for (const w of service.warnings) note(`deskpilot: ${w}`);
       let server;
       try {
-        server = await startServer({ service, host, port, staticDir: RENDERER_DIR });
+        // The same token after a restart, so open pages carry on; --new-token rotates it (old links stop working).
+        const token = serveToken(dataDir, values['new-token'] === true);
+        if (values['new-token'] === true) note('deskpilot: a new access token was made: pages and links with the old one must use the new link');
+        server = await startServer({ service, host, port, staticDir: RENDERER_DIR, token });
       } catch (err) {
         await service.close();
         const e = err as NodeJS.ErrnoException;
@@ -63,3 +67,20 @@ export const serveCommands: Command[] = [
     },
   },
 ];
+
+/** The serve token kept in the data folder (owner-only), made on first use or when asked to rotate. */
+export function serveToken(dataDir: string, rotate: boolean): string {
+  const file = join(dataDir, 'serve-token');
+  if (!rotate && existsSync(file)) {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (/^[\w-]{32,}$/.test(kept)) {
+      chmodSync(file, 0o600); // tightened if someone loosened it
+      return kept;
+    }
+  }
+  const token = randomBytes(24).toString('base64url');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600); // writeFileSync's mode applies only when it creates the file
+  return token;
+}

@@ -10,7 +10,6 @@ export function ConnectionBanner() {
   return (
     <div className="banner banner-connection" data-testid="connection-banner" role="status" data-state={connection.state}>
       {everOpened ? t('connection.reconnecting') : t('connection.connecting')}
-      {connection.message ? <span className="muted"> ({connection.message})</span> : null}
     </div>
   );
 }

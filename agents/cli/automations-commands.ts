@@ -18,13 +18,14 @@ import { CliError, optionReader, type Command, type OptionValues } from './comma
 import { displayTarget } from './display-option.ts';
 import { runAgent } from './run-commands.ts';
 import { openCliStore, type CliStore } from './store-access.ts';
+import { runRows } from './batch-replay.ts';
 import { PROMPT_CREATE_OPTIONS, PROMPT_CREATE_USAGE, promptFrom, runPrompt } from './prompt-automation-commands.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const note = (line: string) => process.stderr.write(`${line}\n`);
 const APPROVE_MODES: readonly ApprovalMode[] = ['always', 'risky', 'never'];
 
-const RUN_USAGE = 'automations run NAME [--param k=v ...] [--display :N | --sandbox] [--approve always|risky|never] [--max-seconds N] [--find-timeout MS] ' +
+const RUN_USAGE = 'automations run NAME [--param k=v ... | --rows data.csv] [--display :N | --sandbox] [--approve always|risky|never] [--max-seconds N] [--find-timeout MS] ' +
   '[--heal-provider PROVIDER [--heal-model NAME] [--heal-base-url URL] [--heal-api-key KEY]] [--json] [--db PATH]';
 const CREATE_USAGE = 'automations create --from-run RUN_ID --name NAME [--param k=v ...] [--description TEXT] [--allow-healing] [--evaluator FILE] [--no-ocr] [--display :N] [--json] [--db PATH]';
 
@@ -202,7 +203,7 @@ export const automationsCommands: Command[] = [
     options: {
       param: { type: 'string', multiple: true }, display: { type: 'string' }, sandbox: { type: 'boolean' }, approve: { type: 'string' }, 'max-seconds': { type: 'string' },
       'find-timeout': { type: 'string' }, 'heal-provider': { type: 'string' }, 'heal-model': { type: 'string' }, 'heal-base-url': { type: 'string' }, 'heal-api-key': { type: 'string' },
-      thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
+      thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, rows: { type: 'string' },
     },
     async run({ values, positionals }) {
       const { str, positive, usageError } = optionReader(RUN_USAGE);
@@ -220,6 +221,15 @@ export const automationsCommands: Command[] = [
       const findTimeoutMs = positive(values, 'find-timeout', true);
       const target = displayTarget(values, RUN_USAGE);
       const heal = await healerFrom(values, str, usageError);
+      const rows = str(values, 'rows');
+      if (rows) {
+        if (Object.keys(params).length) throw usageError('--rows gives the parameters from its columns: leave out --param');
+        const automation = await withAutomations(values, (a, cli) => mustGet(a, cli, name));
+        const options = { approve: (approve as ApprovalMode | undefined) ?? 'risky', ...(maxSeconds ? { maxSeconds } : {}) };
+        return runRows(automation, resolve(rows), target, values, { options, ...(findTimeoutMs ? { findTimeoutMs } : {}), json: values['json'] === true }).catch((err: unknown) => {
+          throw err instanceof AutomationError ? new CliError(err.message, 2) : err;
+        });
+      }
 
       // What the run's display turns out to be: the window and accessibility probes and the evaluator need it.
       const desktop: { env: Record<string, string>; virtual?: VirtualDisplay } = { env: {} };

@@ -1,0 +1,90 @@
+// `deskpilot automations run NAME --rows data.csv`: the automation once per row, columns mapped to
+// its parameters, one after another on one screen. A row that fails does not stop the others; the
+// results go to a CSV beside the input (row, status, run id, reason) and one inbox item.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { atspiProbe } from '../automations/a11y.ts';
+import { AutomationError, resolveParams, type Automation } from '../automations/automation.ts';
+import { prepareReplay } from '../automations/replay.ts';
+import { parseCsv, rowParams, toCsv } from '../automations/rows.ts';
+import { ScheduleStore } from '../automations/schedule-store.ts';
+import { xdotoolProbe } from '../automations/window-probe.ts';
+import type { RunTarget } from '../desktop/targets.ts';
+import type { RunOptions } from '../run/events.ts';
+import { startRun } from '../run/start-run.ts';
+import { CliError, type OptionValues } from './command.ts';
+import { openCliStore } from './store-access.ts';
+
+export interface RowResult {
+  row: number;
+  status: 'succeeded' | 'failed';
+  runId: string;
+  reason: string;
+}
+
+/** The results file for an input: `invoices.csv` -> `invoices.results.csv`, beside it. */
+export function resultsPath(input: string): string {
+  return join(dirname(input), `${basename(input, extname(input))}.results.csv`);
+}
+
+/** Replays `automation` once per row; returns the exit code (0 only when every row succeeded). */
+export async function runRows(automation: Automation, input: string, target: RunTarget, values: OptionValues, opts: { options: Partial<RunOptions>; findTimeoutMs?: number; json: boolean }): Promise<number> {
+  if (/\.xlsx?$/i.test(input)) throw new CliError('--rows reads CSV files; save the sheet as CSV (File > Save As > CSV) and give that', 2);
+  let text: string;
+  try {
+    text = readFileSync(input, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read --rows ${input}: ${(err as Error).message}`, 2);
+  }
+  const table = parseCsv(text, input);
+  const names = automation.params.map((p) => p.name);
+  const unused = table.header.filter((h) => !names.includes(h));
+  if (!table.header.some((h) => names.includes(h))) throw new CliError(`${input}: no column is named like a parameter of "${automation.name}" (${names.join(', ') || 'it has none'})`, 2);
+  const say = (line: string) => (opts.json ? process.stdout.write(`${JSON.stringify({ note: line })}\n`) : process.stderr.write(`${line}\n`));
+  if (unused.length) say(`note: columns ${unused.join(', ')} are not parameters of "${automation.name}" and are not used`);
+
+  const cli = openCliStore(values, { runsAgents: true });
+  const results: RowResult[] = [];
+  try {
+    for (const [i, row] of table.rows.entries()) {
+      const n = i + 1;
+      const params = rowParams(row, names);
+      try {
+        resolveParams(automation, params);
+      } catch (err) {
+        if (!(err instanceof AutomationError)) throw err;
+        results.push({ row: n, status: 'failed', runId: '', reason: err.message });
+        say(`row ${n}: failed before it started: ${err.message}`);
+        continue;
+      }
+      const desktop: { env: Record<string, string> } = { env: {} };
+      const p = await prepareReplay(cli.store, automation, {
+        params, probe: (signal) => xdotoolProbe(desktop.env)(signal), a11y: { find: (q, signal) => atspiProbe(desktop.env).find(q, signal) },
+        ...(opts.findTimeoutMs ? { findTimeoutMs: opts.findTimeoutMs } : {}), options: opts.options,
+      });
+      const runTarget: RunTarget = target.kind === 'sandbox' ? { ...target, launch: target.launch ?? [] } : target;
+      const started = await startRun(runTarget, { store: cli.store, planner: p.planner, provider: p.provider, model: p.model, task: p.task, options: p.options, tools: p.tools }, {
+        onDisplay: (d) => (desktop.env = { DISPLAY: d.display, ...(d.env ?? {}) }),
+      });
+      // No one answers approvals in a batch: an action that needs one is turned down, and the row fails.
+      const stop = cli.store.subscribe((e) => {
+        if (e.runId === started.run.id && e.type === 'approval_requested') started.run.control.decide(e['actionId'] as string, { decision: 'reject', reason: 'a batch over rows has no operator to approve it: replay this row alone' });
+      });
+      const result = await started.run.finished.finally(stop);
+      await started.closed;
+      const ok = result.status === 'done';
+      results.push({ row: n, status: ok ? 'succeeded' : 'failed', runId: started.run.id, reason: ok ? '' : (result.reason ?? result.status) });
+      say(`row ${n}: ${ok ? 'succeeded' : `failed: ${result.reason ?? result.status}`} (run ${started.run.id})`);
+    }
+    const out = resultsPath(input);
+    writeFileSync(out, toCsv(['row', 'status', 'run_id', 'reason'], results.map((r) => [String(r.row), r.status, r.runId, r.reason])));
+    const failed = results.filter((r) => r.status === 'failed');
+    const summary = `${results.length} rows of ${basename(input)}: ${results.length - failed.length} succeeded, ${failed.length} failed${failed.length ? ` (rows ${failed.map((r) => r.row).join(', ')})` : ''}; results in ${out}`;
+    new ScheduleStore(cli.store.db).addItem({ automation: automation.name, runId: null, status: failed.length ? 'needs_attention' : 'succeeded', trigger: 'manual', summary });
+    if (opts.json) process.stdout.write(`${JSON.stringify({ results, resultsFile: out, summary })}\n`);
+    else process.stdout.write(`${summary}\n`);
+    return failed.length ? 1 : 0;
+  } finally {
+    cli.close();
+  }
+}

@@ -1,0 +1,93 @@
+// Replays over data through the CLI on a real X display: an automation run once per CSV row types
+// each row's values into xterm (the file it appends to holds every line, in order); a row made to
+// fail (its shell step exits non-zero) is reported in the results CSV while the others succeed, and
+// the batch is one inbox item.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTOMATION_FORMAT } from '../agents/automations/automation.ts';
+import { AutomationStore } from '../agents/automations/automation-store.ts';
+import { parseCsv } from '../agents/automations/rows.ts';
+import { ScheduleStore } from '../agents/automations/schedule-store.ts';
+import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
+import { Store } from '../agents/store/store.ts';
+import { openXterm, waitForFile } from './support/apps.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let display: VirtualDisplay;
+let dir: string;
+let db: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dp-replay-rows-'));
+  db = join(dir, 'deskpilot.db');
+  display = await startDisplay({ size: { width: 1024, height: 700 } });
+  await openXterm(display, 'rows-xterm');
+  const store = Store.open(db);
+  new AutomationStore(store.db, join(dir, 'automations')).save({
+    format: AUTOMATION_FORMAT, name: 'add row', params: [{ name: 'name' }, { name: 'amount' }], allowHealing: false,
+    steps: [
+      // A row named FAIL fails here, before anything is typed.
+      { id: 's1', intent: 'shell: test "{{name}}" != FAIL', action: { type: 'tool', name: 'shell', input: { command: 'test "{{name}}" != FAIL' } } },
+      { id: 's2', intent: 'type the row', action: { type: 'type', text: 'echo "{{name}} {{amount}}" >> ~/rows.txt\n' } },
+    ],
+  });
+  store.close();
+});
+
+afterAll(async () => {
+  await display?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DESKPILOT_HOME: join(dir, 'home') };
+  delete env['DISPLAY'];
+  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+const rowsRun = (csv: string) => cli(['automations', 'run', 'add row', '--rows', csv, '--display', display.display, '--approve', 'never', '--db', db]);
+
+describe('automations run --rows', () => {
+  it('types each of five rows into xterm, in order, and writes the results beside the input', { timeout: 180_000 }, async () => {
+    const csv = join(dir, 'five.csv');
+    writeFileSync(csv, 'name,amount,ignored\nada,10,x\nbob,20,x\n"cy, jr",30,x\ndee,40,x\neve,50,x\n');
+    const r = await rowsRun(csv);
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(display.env.HOME!, 'rows.txt');
+    await expect.poll(() => readFileSync(file, 'utf8').split('\n').length, { timeout: 5000 }).toBe(6);
+    expect(await waitForFile(file)).toBe('ada 10\nbob 20\ncy, jr 30\ndee 40\neve 50\n');
+    const results = parseCsv(readFileSync(join(dir, 'five.results.csv'), 'utf8')).rows;
+    expect(results.map((x) => [x['row'], x['status']])).toEqual([['1', 'succeeded'], ['2', 'succeeded'], ['3', 'succeeded'], ['4', 'succeeded'], ['5', 'succeeded']]);
+    expect(results.every((x) => /^[0-9A-Z]{26}$/.test(x['run_id']!))).toBe(true);
+    expect(r.stderr).toContain('columns ignored are not parameters');
+  });
+
+  it('reports a failing row in the results CSV and goes on with the other four; one inbox item for the batch', { timeout: 180_000 }, async () => {
+    const file = join(display.env.HOME!, 'rows.txt');
+    rmSync(file, { force: true });
+    const csv = join(dir, 'one-fails.csv');
+    writeFileSync(csv, 'name,amount\nfay,1\ngus,2\nFAIL,3\nhal,4\nivy,5\n');
+    const r = await rowsRun(csv);
+    expect(r.code).toBe(1);
+    await expect.poll(() => readFileSync(file, 'utf8').split('\n').length, { timeout: 5000 }).toBe(5);
+    expect(readFileSync(file, 'utf8')).toBe('fay 1\ngus 2\nhal 4\nivy 5\n');
+    const results = parseCsv(readFileSync(join(dir, 'one-fails.results.csv'), 'utf8')).rows;
+    expect(results.map((x) => x['status'])).toEqual(['succeeded', 'succeeded', 'failed', 'succeeded', 'succeeded']);
+    expect(results[2]!['reason']).toMatch(/step 1\/2 shell: test "\{\{name\}\}" != FAIL failed: shell reported an error/);
+    expect(results[2]!['run_id']).toMatch(/^[0-9A-Z]{26}$/);
+
+    const store = Store.open(db);
+    const inbox = new ScheduleStore(store.db).inbox();
+    store.close();
+    expect(inbox[0]).toMatchObject({ automation: 'add row', runId: null, status: 'needs_attention', summary: expect.stringMatching(/^5 rows of one-fails\.csv: 4 succeeded, 1 failed \(rows 3\)/) });
+  });
+});

@@ -154,7 +154,7 @@ async function start(sandbox: TaskSandbox, argv: string[], signal: AbortSignal):
   const app = APPS[basename(program!)];
   const before = app ? await windows(sandbox, app.windowClass) : [];
   const env = { ...sandbox.env, ...app?.env };
-  await app?.prepare?.({ ...sandbox.display.env, ...env });
+  if (sandbox.osworldProfile) await app?.prepare?.({ ...sandbox.display.env, ...env });
   await sandbox.display.launch(resolveProgram(program!, env['PATH']), app?.args ? app.args(rest) : rest, { env, cwd: homeOf(sandbox) });
   if (!app) return settle(sandbox, signal);
   const id = await waitForNewWindow(sandbox, app.windowClass, before, signal);

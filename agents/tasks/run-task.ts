@@ -168,6 +168,8 @@ export async function runTask(loaded: LoadedTask, opts: RunTaskOptions): Promise
     const sandbox: TaskSandbox = {
       display: opened.virtual!, driver, taskDir: dirname(loaded.file), warnings: result.warnings, files,
       env: machineEnv(opened.virtual!.env, chromePort), chromePort, screen: opened.virtual!.info.size,
+      // Deskpilot's own tasks (no snapshot) keep LibreOffice's stock settings, their trajectories answer its dialogs.
+      osworldProfile: typeof task.extra['snapshot'] === 'string',
     };
     await runConfig(task.config, sandbox, signal);
     signal.throwIfAborted();

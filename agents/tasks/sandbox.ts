@@ -21,6 +21,8 @@ export interface TaskSandbox {
   env?: Record<string, string>;
   /** This sandbox's Chromium DevTools port (what OSWorld's 1337/9222 become). */
   chromePort?: number;
+  /** Apps start with the settings of OSWorld's prepared VM (the task names its `snapshot`): no keep-format question on save. */
+  osworldProfile?: boolean;
   /** The screen size, for OSWorld's {SCREEN_WIDTH} placeholders. */
   screen?: { width: number; height: number };
 }

@@ -51,6 +51,8 @@ export const stepSchema = z.object({
   action: z.union([desktopActionSchema, toolCallSchema]),
   /** Performed in the same loop step as the previous one (one model reply), without a new screenshot. */
   chained: z.boolean().optional(),
+  /** How long a replay waits for this step's target to appear (a slow app) before relocating, healing or asking; the replay's default when absent. */
+  findTimeoutMs: z.number().int().nonnegative().max(600_000).optional(),
   evidence: evidenceSchema.optional(),
 }).strict();
 export type Step = z.infer<typeof stepSchema>;

@@ -149,7 +149,8 @@ export class ReplayPlanner implements Planner {
     let missing = located.find((l) => l.result && !l.result.found);
     if (missing) {
       const since = (this.searchSince ??= this.opts.now());
-      if (this.opts.now() - since < this.opts.findTimeoutMs) {
+      // A step may say how long its target takes to appear (a slow app); else the replay's default.
+      if (this.opts.now() - since < (missing.step.findTimeoutMs ?? this.opts.findTimeoutMs)) {
         this.attempts++;
         this.last = { kind: 'wait', from: missing.index };
         // A slightly different pause each time: the loop would call the same action on an unchanged screen a loop.

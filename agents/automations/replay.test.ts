@@ -94,6 +94,17 @@ describe('replaying an automation', () => {
     expect(store.getRun(run.id)!.status).toBe('failed');
   });
 
+  it("waits as long as a step's own find timeout says, over the replay's default", { timeout: 30_000 }, async () => {
+    const store = tmp.open();
+    const automation = await saved(store);
+    const slow = { ...automation, steps: automation.steps.map((s, i) => (i === 0 ? { ...s, findTimeoutMs: 300 } : s)) };
+    const { driver, result } = await replay(store, slow, missing, { findTimeoutMs: 0, retryMs: 50, ocr: false });
+    expect(result.status).toBe('failed');
+    expect(driver.performed.filter((a) => a.type === 'wait').length).toBeGreaterThanOrEqual(2);
+    const none = await replay(store, automation, missing, { findTimeoutMs: 0, retryMs: 50, ocr: false });
+    expect(none.driver.performed.filter((a) => a.type === 'wait')).toEqual([]);
+  });
+
   it('asks the operator about a missing target when one is watching: a point they give is used, "skip" leaves the step out, "stop" stops', async () => {
     const answered = async (answers: string[]) => {
       const store = tmp.open();

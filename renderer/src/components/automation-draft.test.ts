@@ -2,7 +2,7 @@
 // as their default, and "name=text" lines parse.
 import { describe, expect, it } from 'vitest';
 import type { Automation } from '../../../agents/contract.ts';
-import { autoIntent, deleteStep, makeParameter, moveStep, parseKeys, parseParamLines, setAction, toDraft, toolCommand, type Draft } from './automation-draft.ts';
+import { autoIntent, deleteStep, makeParameter, moveStep, parseKeys, parseParamLines, setAction, setFindTimeout, toDraft, toolCommand, type Draft } from './automation-draft.ts';
 
 const AUTOMATION: Automation = {
   format: 'deskpilot-automation', version: 3, name: 'invoice', params: [], allowHealing: false,
@@ -70,5 +70,14 @@ describe('tool steps', () => {
     const edited = setAction(draft, 0, { type: 'tool', name: 'shell', input: { command: 'ls -l', cwd: '/tmp' } });
     expect(edited.steps[0]).toMatchObject({ intent: 'shell: ls -l', action: { input: { command: 'ls -l', cwd: '/tmp' } } });
     expect(toolCommand({ type: 'keypress', keys: 'a' })).toBeUndefined();
+  });
+});
+
+describe('find timeout', () => {
+  it('sets a step wait in ms and clears it back to the default', () => {
+    const d = toDraft(AUTOMATION);
+    const set = setFindTimeout(d, 0, 2500);
+    expect(set.steps[0]!.findTimeoutMs).toBe(2500);
+    expect('findTimeoutMs' in setFindTimeout(set, 0, undefined).steps[0]!).toBe(false);
   });
 });

@@ -79,6 +79,15 @@ export function setAction(d: Draft, index: number, action: StepAction): Draft {
   }));
 }
 
+/** How long a replay waits for this step's target (ms); undefined: the replay's default. */
+export function setFindTimeout(d: Draft, index: number, ms: number | undefined): Draft {
+  return withSteps(d, d.steps.map((s, i) => {
+    if (i !== index) return s;
+    const { findTimeoutMs: _old, ...rest } = s;
+    return ms === undefined || Number.isNaN(ms) || ms < 0 ? rest : { ...rest, findTimeoutMs: ms };
+  }));
+}
+
 export function setIntent(d: Draft, index: number, intent: string): Draft {
   return withSteps(d, d.steps.map((s, i) => (i === index ? { ...s, intent } : s)));
 }

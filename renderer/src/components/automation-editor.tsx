@@ -5,7 +5,7 @@
 // caller (the store), and Save makes its first version.
 //
 // data-testid: automation-editor (data-dirty, data-new), step-edit-row (data-step-id, data-index,
-// data-type), step-intent, step-text, step-command, step-keys, step-x, step-y, step-json, step-json-error,
+// data-type), step-intent, step-text, step-command, step-find-timeout, step-keys, step-x, step-y, step-json, step-json-error,
 // step-json-edit, step-json-apply, step-up, step-down, step-delete, step-make-param, step-param-name, step-param-ok,
 // step-param-error, evidence-thumb, evidence-text, evidence-a11y, param-row (data-name),
 // param-default, param-remove, automation-save, automation-saved, automation-error.
@@ -14,7 +14,7 @@ import type { Automation } from '../../../agents/contract.ts';
 import { t } from '../i18n/index.ts';
 import { useApp, useBlobUrl } from '../state/use-app.ts';
 import {
-  deleteStep, formatKeys, makeParameter, moveStep, parseKeys, removeParam, setAction, setIntent, setParamDefault, toDraft, toolCommand,
+  deleteStep, formatKeys, makeParameter, moveStep, parseKeys, removeParam, setAction, setIntent, setFindTimeout, setParamDefault, toDraft, toolCommand,
   type Draft, type DraftStep, type StepAction,
 } from './automation-draft.ts';
 
@@ -129,6 +129,16 @@ function StepEditRow({ step, index, count, draft, setDraft }: RowProps) {
       <div className="step-edit-main">
         <input className="step-intent" data-testid="step-intent" aria-label={t('editor.intent')} value={step.intent} onChange={(e) => setDraft((d) => setIntent(d, index, e.target.value))} />
         <ActionFields action={a} onChange={update} />
+        {step.evidence ? (
+          <label className="field inline">
+            <span>{t('editor.findTimeout')}</span>
+            <input
+              type="number" min={0} step={0.5} className="coord" data-testid="step-find-timeout"
+              value={step.findTimeoutMs === undefined ? '' : step.findTimeoutMs / 1000}
+              onChange={(e) => setDraft((d) => setFindTimeout(d, index, e.target.value.trim() === '' ? undefined : Math.round(Number(e.target.value) * 1000)))}
+            />
+          </label>
+        ) : null}
         {asking ? (
           <div className="card-row">
             <input data-testid="step-param-name" placeholder={t('editor.paramName')} aria-label={t('editor.paramName')} value={paramName} autoFocus onChange={(e) => setParamName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), onMakeParam())} />

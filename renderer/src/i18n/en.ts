@@ -344,6 +344,7 @@ const en = {
   'editor.text': 'Text to type',
   'editor.keys': 'Keys, e.g. CTRL+S',
   'editor.command': 'Command the tool runs',
+  'editor.findTimeout': 'Wait for the target up to (s, blank: default)',
   'editor.up': 'Move up',
   'editor.down': 'Move down',
   'editor.delete': 'Delete step',

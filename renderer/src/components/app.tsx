@@ -6,6 +6,7 @@ import { useApp } from '../state/use-app.ts';
 import { ActiveRuns, useActiveRuns } from './active-runs.tsx';
 import { AutomationDetailView } from './automation-detail.tsx';
 import { AutomationsView } from './automations-view.tsx';
+import { SkillPage, SkillsView } from './skills-view.tsx';
 import { ConnectionBanner, ErrorBanner } from './banners.tsx';
 import { RecordingBanner } from './recording-banner.tsx';
 import { RunLink } from './run-link.tsx';
@@ -32,7 +33,7 @@ export function App() {
   const threadId = routeThreadId(route);
   return (
     <div className="app">
-      <Sidebar selectedThreadId={threadId} settingsOpen={route.name === 'settings'} automationsOpen={route.name === 'automations' || route.name === 'automation'} boardOpen={route.name === 'active'} />
+      <Sidebar selectedThreadId={threadId} settingsOpen={route.name === 'settings'} automationsOpen={route.name === 'automations' || route.name === 'automation'} boardOpen={route.name === 'active'} skillsOpen={route.name === 'skills' || route.name === 'skill'} />
       <main className="main">
         <ConnectionBanner />
         <ErrorBanner />
@@ -45,6 +46,10 @@ export function App() {
           <AutomationsView />
         ) : route.name === 'automation' ? (
           <AutomationDetailView key={route.automation} name={route.automation} />
+        ) : route.name === 'skills' ? (
+          <SkillsView />
+        ) : route.name === 'skill' ? (
+          <SkillPage key={route.skill} name={route.skill} />
         ) : route.name === 'runLink' ? (
           <RunLink runId={route.runId} />
         ) : (

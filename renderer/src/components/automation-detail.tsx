@@ -13,6 +13,7 @@ import { href, navigate } from '../navigate.ts';
 import type { AutomationDetail as Detail } from '../state/automations-slice.ts';
 import { useApp } from '../state/use-app.ts';
 import { AutomationEditor } from './automation-editor.tsx';
+import { SaveAsSkill } from './save-as-skill.tsx';
 import { initialValues } from './automation-draft.ts';
 import { StatusBadge } from './status-badge.tsx';
 
@@ -62,6 +63,7 @@ export function AutomationDetailView({ name }: { name: string }) {
         </span>
         <span className="muted small">{t('automation.versions', { list: detail.versions.map((v) => `v${v.version}`).join(', ') })}</span>
         <span className="grow" />
+        {a.prompt ? null : <SaveAsSkill key={a.name} from={{ automation: a.name }} />}
         {confirming ? (
           <span className="confirm">
             <button type="button" className="btn btn-small btn-danger" data-testid="automation-delete-confirm" onClick={onDelete}>

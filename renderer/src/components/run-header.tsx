@@ -10,6 +10,7 @@ import { isEnded } from '../state/timeline/fold.ts';
 import type { FoldedStatus, TimelineState } from '../state/timeline/types.ts';
 import { useApp } from '../state/use-app.ts';
 import { SaveAsAutomation } from './save-as-automation.tsx';
+import { SaveAsSkill } from './save-as-skill.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
 interface Props {
@@ -43,6 +44,7 @@ export function RunHeader({ runId, run, tl, status }: Props) {
         </h2>
         <div className="run-head-actions">
           {isEnded(status) ? <SaveAsAutomation key={runId} runId={runId} /> : null}
+          {status === 'done' ? <SaveAsSkill key={`skill-${runId}`} from={{ runId }} /> : null}
           <button type="button" className="btn btn-small" data-testid="export-html" disabled={exporting !== null} onClick={() => onExport('html')}>
             {t('run.exportHtml')}
           </button>

@@ -8,7 +8,7 @@ import { WaitingBadge } from './waiting-badge.tsx';
 
 const SEARCH_DELAY_MS = 200;
 
-export function Sidebar({ selectedThreadId, settingsOpen, automationsOpen, boardOpen = false }: { selectedThreadId: string | undefined; settingsOpen: boolean; automationsOpen: boolean; boardOpen?: boolean }) {
+export function Sidebar({ selectedThreadId, settingsOpen, automationsOpen, boardOpen = false, skillsOpen = false }: { selectedThreadId: string | undefined; settingsOpen: boolean; automationsOpen: boolean; boardOpen?: boolean; skillsOpen?: boolean }) {
   const threads = useApp((s) => s.threads);
   const search = useApp((s) => s.threadSearch);
   const setSearch = useApp((s) => s.setThreadSearch);
@@ -56,6 +56,9 @@ export function Sidebar({ selectedThreadId, settingsOpen, automationsOpen, board
       <div className="sidebar-foot">
         <a className={`nav-link${automationsOpen ? ' active' : ''}`} data-testid="automations-link" href={href({ name: 'automations' })}>
           ↻ {t('nav.automations')}
+        </a>
+        <a className={`nav-link${skillsOpen ? ' active' : ''}`} data-testid="skills-link" href={href({ name: 'skills' })}>
+          ✦ {t('nav.skills')}
         </a>
         <a className={`nav-link${settingsOpen ? ' active' : ''}`} data-testid="settings-link" href={href({ name: 'settings' })}>
           ⚙ {t('nav.settings')}

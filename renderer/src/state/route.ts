@@ -11,7 +11,9 @@ export type Route =
   | { name: 'settings' }
   | { name: 'runLink'; runId: string }
   | { name: 'automations' }
-  | { name: 'automation'; automation: string };
+  | { name: 'automation'; automation: string }
+  | { name: 'skills' }
+  | { name: 'skill'; skill: string };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(safeDecode);
@@ -22,6 +24,10 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'automations') {
     if (parts.length === 1) return { name: 'automations' };
     if (parts.length === 2) return { name: 'automation', automation: parts[1]! };
+  }
+  if (parts[0] === 'skills') {
+    if (parts.length === 1) return { name: 'skills' };
+    if (parts.length === 2) return { name: 'skill', skill: parts[1]! };
   }
   if (parts[0] === 'threads' && parts[1]) {
     if (parts.length === 2) return { name: 'thread', threadId: parts[1] };
@@ -47,6 +53,10 @@ export function formatRoute(route: Route): string {
       return '#/automations';
     case 'automation':
       return `#/automations/${e(route.automation)}`;
+    case 'skills':
+      return '#/skills';
+    case 'skill':
+      return `#/skills/${e(route.skill)}`;
     case 'thread':
       return `#/threads/${e(route.threadId)}`;
     case 'run':

@@ -6,6 +6,7 @@ import { createAutomationsSlice } from './automations-slice.ts';
 import { createConnectionSlice } from './connection-slice.ts';
 import { createRunsSlice } from './runs-slice.ts';
 import { createSettingsSlice } from './settings-slice.ts';
+import { createSkillsSlice } from './skills-slice.ts';
 import type { AppState } from './store-types.ts';
 import { createThreadsSlice } from './threads-slice.ts';
 import { createUiSlice } from './ui-slice.ts';
@@ -21,6 +22,7 @@ export function createAppStore(transport: Transport, initialHash: string): AppSt
     ...createSettingsSlice(deps)(...a),
     ...createUiSlice(initialHash)(...a),
     ...createAutomationsSlice(deps)(...a),
+    ...createSkillsSlice(deps)(...a),
   }));
   transport.onEvent((e) => store.getState().onAppEvent(e));
   transport.onStatus((s) => store.getState().setConnection(s));

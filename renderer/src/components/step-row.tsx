@@ -85,6 +85,8 @@ export function NoteLine({ note }: { note: Note }) {
     note.kind === 'user_message' ? t('step.userMessage', { text: note.text })
     : note.kind === 'operator_action' ? t('step.operatorAction', { text: note.text })
     : note.kind === 'mcp_server_failed' ? t('step.mcpServerFailed', { server: note.server ?? '', reason: note.text })
+    : note.kind === 'skill_loaded' ? t('timeline.skillLoaded', { name: note.text })
+    : note.kind === 'skills_offered' ? t('timeline.skillsOffered', { names: note.text || '-' })
     : note.kind === 'paused' ? t('step.paused')
     : t('step.resumed');
   return (

@@ -368,6 +368,13 @@ class Draft {
         // A warning, not an end: the run goes on without that server's tools.
         this.note('mcp_server_failed', e.message, seq, at, e.server);
         break;
+      // Skills: what the run offered (before step 1, a run-level note) and each one given to the model.
+      case 'skills_offered':
+        this.note('skills_offered', [...e.names, ...e.listedOnly].join(', '), seq, at);
+        break;
+      case 'skill_loaded':
+        this.note('skill_loaded', e.name, seq, at);
+        break;
       case 'run_finished':
         this.end({ status: 'done', answer: e.answer, reason: undefined, steps: e.steps, at }, seq);
         break;

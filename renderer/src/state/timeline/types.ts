@@ -97,7 +97,7 @@ export interface Shot {
 
 /** Things said or done by the operator during a step, shown in place. */
 export interface Note {
-  kind: 'user_message' | 'paused' | 'resumed' | 'mcp_server_failed' | 'operator_action';
+  kind: 'user_message' | 'paused' | 'resumed' | 'mcp_server_failed' | 'operator_action' | 'skill_loaded' | 'skills_offered';
   /** The operator's message, or why an MCP server was left out. */
   text: string;
   /** The MCP server left out (mcp_server_failed only). */

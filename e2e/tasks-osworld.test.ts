@@ -25,6 +25,7 @@ const FILES: Record<string, { type: string; body: Buffer }> = {
   '/start.html': { type: 'text/html', body: Buffer.from(page('Start')) },
   '/a.html': { type: 'text/html', body: Buffer.from(page('Page A')) },
   '/b.html': { type: 'text/html', body: Buffer.from(page('Page B')) },
+  '/c.html': { type: 'text/html', body: Buffer.from(page('Page C')) },
 };
 
 let dir: string;
@@ -97,7 +98,7 @@ describe('OSWorld-format tasks with files over HTTP, pyautogui and Chrome', () =
     expect(served.slice(before).filter((u) => u.startsWith('/download'))).toEqual([]);
   }, 180_000);
 
-  it('Chrome: tabs opened by chrome_open_tabs, the right tab chosen, scores 1 by active_tab_info and open_tabs_info', async () => {
+  it('Chrome: tabs opened by chrome_open_tabs (one closed by chrome_close_tabs), the right tab chosen, scores 1 by active_tab_info and open_tabs_info', async () => {
     const r = await run('chrome-switch-tab');
     expect(r.status, show(r)).toBe('scored');
     expect(r.score, show(r)).toBe(1);

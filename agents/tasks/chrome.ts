@@ -30,6 +30,14 @@ export async function waitForDevtools(port: number, signal?: AbortSignal, timeou
   }
 }
 
+/** Closes the tabs showing these URLs (chrome_close_tabs). */
+export async function closeTabs(port: number, urls: string[], signal?: AbortSignal): Promise<void> {
+  const same = (a: string, b: string) => a.replace(/\/$/, '') === b.replace(/\/$/, '');
+  for (const t of await targets(port, signal)) {
+    if (urls.some((u) => same(u, t.url))) await fetch(`http://127.0.0.1:${port}/json/close/${t.id}`, signal ? { signal } : {});
+  }
+}
+
 /** The page the user is on: DevTools lists pages most recently active first. */
 async function activeTab(port: number, signal?: AbortSignal): Promise<Target | undefined> {
   return (await targets(port, signal))[0];
@@ -56,6 +64,11 @@ const pageContent = (port: number, url: string): Promise<string> =>
 
 /** A Chrome getter's value, as OSWorld's: tabs as {title, url}, the active tab with its content, bookmarks' roots. */
 export async function chromeValue(name: ChromeGetterName, port: number | undefined, home: string, signal?: AbortSignal): Promise<unknown> {
+  if (name === 'enable_do_not_track') {
+    // OSWorld reads the profile's Preferences: "true" or "false" as text.
+    const text = await readFile(join(home, '.config', 'google-chrome', 'Default', 'Preferences'), 'utf8').catch(() => '{}');
+    return String((JSON.parse(text) as { enable_do_not_track?: boolean }).enable_do_not_track === true);
+  }
   if (name === 'bookmarks') {
     const text = await readFile(join(home, '.config', 'google-chrome', 'Default', 'Bookmarks'), 'utf8').catch(() => undefined);
     // No bookmarks file yet means no bookmarks (OSWorld gives an empty value).

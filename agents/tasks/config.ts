@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, UnsupportedError } from './errors.ts';
 import type { ConfigStep } from './task-schema.ts';
 import { prepareLibreOffice } from './app-profiles.ts';
-import { devtoolsUp, waitForDevtools } from './chrome.ts';
+import { closeTabs, devtoolsUp, waitForDevtools } from './chrome.ts';
 import { resolveSource } from './file-cache.ts';
 import { onPath } from './machine.ts';
 import { commandArgv, fillIn, homeOf, resolveVmPath, runInSandbox, type TaskSandbox } from './sandbox.ts';
@@ -126,6 +126,12 @@ async function runStep(step: ConfigStep, sandbox: TaskSandbox, signal: AbortSign
       return;
     case 'chrome_open_tabs':
       await openTabs(sandbox, step.urls, signal);
+      await settle(sandbox, signal, 500);
+      return;
+    case 'chrome_close_tabs':
+      if (!sandbox.chromePort) throw new ConfigError('chrome_close_tabs: this sandbox has no Chrome DevTools port');
+      await waitForDevtools(sandbox.chromePort, signal);
+      await closeTabs(sandbox.chromePort, step.urls, signal);
       await settle(sandbox, signal, 500);
       return;
     case 'unsupported':

@@ -17,6 +17,7 @@ const stepParams = {
   close_window: windowParams,
   download: z.looseObject({ files: z.array(z.looseObject({ url: z.string().min(1), path: z.string().min(1), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional() })).min(1) }),
   chrome_open_tabs: z.looseObject({ urls_to_open: z.array(z.string().min(1)).min(1) }),
+  chrome_close_tabs: z.looseObject({ urls_to_close: z.array(z.string().min(1)).min(1) }),
 } as const;
 
 export type ConfigStep =
@@ -26,7 +27,7 @@ export type ConfigStep =
   | { type: 'sleep'; seconds: number }
   | { type: 'activate_window' | 'close_window'; windowName: string; strict: boolean; byClass: boolean }
   | { type: 'download'; files: { url: string; path: string; sha256?: string }[] }
-  | { type: 'chrome_open_tabs'; urls: string[] }
+  | { type: 'chrome_open_tabs' | 'chrome_close_tabs'; urls: string[] }
   | { type: 'unsupported'; name: string };
 
 const pathOrPaths = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -41,10 +42,11 @@ const getterParams = {
   open_tabs_info: z.looseObject({}),
   active_url_from_accessTree: z.looseObject({}),
   bookmarks: z.looseObject({}),
+  enable_do_not_track: z.looseObject({}),
 } as const;
 
 /** The Chrome getters, read from the sandbox's Chromium over its DevTools port or its profile. */
-export const CHROME_GETTERS = ['active_tab_info', 'open_tabs_info', 'active_url_from_accessTree', 'bookmarks'] as const;
+export const CHROME_GETTERS = ['active_tab_info', 'open_tabs_info', 'active_url_from_accessTree', 'bookmarks', 'enable_do_not_track'] as const;
 export type ChromeGetterName = (typeof CHROME_GETTERS)[number];
 
 export type Getter =
@@ -127,6 +129,8 @@ function parseStep(raw: z.infer<typeof rawStep>, where: string): ConfigStep {
       return { type, windowName: p['window_name'] as string, strict: p['strict'] === true, byClass: p['by_class'] === true };
     case 'chrome_open_tabs':
       return { type: 'chrome_open_tabs', urls: p['urls_to_open'] as string[] };
+    case 'chrome_close_tabs':
+      return { type: 'chrome_close_tabs', urls: p['urls_to_close'] as string[] };
     default:
       return { type: 'download', files: (p['files'] as { url: string; path: string; sha256?: string }[]).map((f) => ({ url: f.url, path: f.path, ...(f.sha256 ? { sha256: f.sha256 } : {}) })) };
   }

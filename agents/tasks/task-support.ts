@@ -90,6 +90,7 @@ function stepNeeds(step: ConfigStep, where: string): string[] {
       return TEXT_OPENED.has(ext) ? [] : [`${where} open of ${ext} files (no app known for them)`];
     }
     case 'chrome_open_tabs':
+    case 'chrome_close_tabs':
       return appNeeds('chromium', []);
     default:
       return [];

@@ -109,5 +109,12 @@ describe('Save as skill', () => {
     execFileSync('bash', [join(runSkillDir, 'scripts', 'run.sh')], { env: { ...process.env, ...opened.env }, stdio: 'pipe', timeout: 120_000 });
     expect(readFileSync(join(home, 'first.txt'), 'utf8')).toBe('first\n');
     expect(existsSync(join(home, 'greeting.txt')) && readFileSync(join(home, 'greeting.txt'), 'utf8')).toBe('greeting: bonjour\n');
+
+    // 4. The CLI does the same: deskpilot skills from-automation / from-run with --db.
+    const cli = (args: string[]) => execFileSync(process.execPath, [new URL('../bin/deskpilot.js', import.meta.url).pathname, ...args, '--db', join(dataDir, 'deskpilot.db')], { encoding: 'utf8', timeout: 60_000 });
+    expect(cli(['skills', 'from-automation', 'write greeting', '--name', 'cli-greeting'])).toContain(`wrote skill cli-greeting in ${join(dataDir, 'skills', 'cli-greeting')}`);
+    expect((await readSkillFolder(join(dataDir, 'skills', 'cli-greeting'))).problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(cli(['skills', 'from-run', runId, '--name', 'cli-run'])).toContain('wrote skill cli-run');
+    expect(readFileSync(join(dataDir, 'skills', 'cli-run', 'scripts', 'run.sh'), 'utf8')).toContain("bash -c 'echo first > ~/first.txt'");
   }, 240_000);
 });

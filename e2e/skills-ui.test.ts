@@ -116,4 +116,29 @@ describe('the Skills view in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'skill-page.png'), fullPage: true });
     expect(existsSync(join(dataDir, 'skills', 'html-skill', 'SKILL.md'))).toBe(true);
   }, 60_000);
+
+  it("saves an automation as a skill from its page, and the skill's page opens with its script", async () => {
+    await server.call('automations.save', {
+      automation: {
+        format: 'deskpilot-automation', name: 'tidy downloads', params: [{ name: 'folder', default: 'Downloads' }], allowHealing: false,
+        steps: [{ id: 's1', intent: 'shell: tidy', action: { type: 'tool', name: 'shell', input: { command: 'ls ~/{{folder}}' } } }],
+      },
+    });
+    await page.evaluate((hash) => {
+      location.hash = hash;
+    }, `#/automations/${encodeURIComponent('tidy downloads')}`);
+    await page.getByTestId('save-as-skill').click();
+    await page.getByTestId('save-skill-submit').click();
+    await expect.poll(() => page.url()).toContain('#/skills/tidy-downloads');
+    const text = page.getByTestId('skill-text');
+    await text.waitFor();
+    expect(await text.textContent()).toContain('Replays the Deskpilot automation "tidy downloads"');
+    expect(await page.getByTestId('skill-file').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('scripts/run.sh')]));
+    expect(readFileSync(join(dataDir, 'skills', 'tidy-downloads', 'scripts', 'run.sh'), 'utf8')).toContain("automations run 'tidy downloads'");
+    // Saving again under the same name says why it cannot.
+    await page.goBack();
+    await page.getByTestId('save-as-skill').click();
+    await page.getByTestId('save-skill-submit').click();
+    await expect.poll(() => page.getByTestId('save-skill-error').textContent()).toContain('already have a skill "tidy-downloads"');
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ packages=(
   at-spi2-core python3-pyatspi gir1.2-atspi-2.0 libatk-adaptor libgail-common
   tesseract-ocr tesseract-ocr-eng imagemagick
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
+  zip unzip
 )
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

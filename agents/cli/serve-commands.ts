@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppService } from '../app/app-service.ts';
-import { MemorySecrets } from '../app/secrets.ts';
+import { FileSecrets } from '../app/secrets.ts';
 import { isLoopback } from '../server/origin.ts';
 import { startServer } from '../server/http-server.ts';
 import { defaultDataDir } from '../store/paths.ts';
@@ -34,8 +34,8 @@ export const serveCommands: Command[] = [
 
       let service: AppService;
       try {
-        // Keys typed into this UI stay in this process's memory; set OPENAI_API_KEY etc. to supply them at start.
-        service = await AppService.open({ dataDir, transport: 'http', secrets: new MemorySecrets(), ...(display ? { display } : {}) });
+        // Keys typed into this UI are kept encrypted in the data folder (secrets.json, its key in secrets.key, both 0600).
+        service = await AppService.open({ dataDir, transport: 'http', secrets: new FileSecrets(dataDir), ...(display ? { display } : {}) });
       } catch (err) {
         throw new CliError(`cannot open the data folder ${dataDir}: ${(err as Error).message}`, 1);
       }

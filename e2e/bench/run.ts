@@ -1,5 +1,6 @@
 // npm run bench [section...]: prints the figures the issues name; nothing here passes or fails.
 import { benchDesktop } from './desktop.ts';
+import { benchLiveView } from './live-view.ts';
 import { benchLoop } from './loop.ts';
 import { benchUi } from './ui.ts';
 import { benchAutomations } from './automations.ts';
@@ -13,6 +14,7 @@ const sections: [string, () => Promise<void>][] = [
   ['desktop', () => benchDesktop()],
   ['loop', () => benchLoop()],
   ['ui', () => benchUi()],
+  ['live', () => benchLiveView()],
   ['automations', () => benchAutomations()],
   ['tools', () => benchTools()],
   ['trust', () => benchTrust()],

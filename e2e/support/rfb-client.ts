@@ -1,6 +1,15 @@
 // A small RFB (VNC) client over a WebSocket, for the live view's tests and benchmark: the handshake,
 // framebuffer update requests, raw rectangles into a local framebuffer, pointer and key events.
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
+
+/** What the client needs of its carrier: a WebSocket through serve, or x11vnc's socket directly (the benchmark). */
+interface Carrier {
+  send(bytes: Buffer): void;
+  onData(cb: (b: Buffer) => void): void;
+  onClose(cb: (why: string) => void): void;
+  close(): void;
+}
 
 export interface Rect { x: number; y: number; w: number; h: number }
 
@@ -13,15 +22,25 @@ export class RfbTestClient {
   private waiter: (() => void) | undefined;
   private closed: Error | undefined;
 
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      this.buf = Buffer.concat([this.buf, data]);
+  private constructor(private readonly carrier: Carrier) {
+    carrier.onData((data) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, data]) : data;
       this.waiter?.();
     });
-    ws.on('close', (code, reason) => {
-      this.closed = new Error(`the live view closed (${code} ${reason.toString()})`);
+    carrier.onClose((why) => {
+      this.closed = new Error(`the live view closed (${why})`);
       this.waiter?.();
     });
+  }
+
+  /** Straight over x11vnc's socket, without the server in between. */
+  static overSocket(socket: Socket): Promise<RfbTestClient> {
+    return RfbTestClient.handshake(new RfbTestClient({
+      send: (b) => socket.write(b),
+      onData: (cb) => socket.on('data', cb),
+      onClose: (cb) => socket.on('close', () => cb('socket closed')),
+      close: () => socket.destroy(),
+    }));
   }
 
   /** Opens the socket and completes the handshake (version 3.8, security None, shared). */
@@ -32,7 +51,15 @@ export class RfbTestClient {
       ws.once('unexpected-response', (_req, res) => reject(new HttpRefusal(res.statusCode ?? 0)));
       ws.once('error', reject);
     });
-    const c = new RfbTestClient(ws);
+    return RfbTestClient.handshake(new RfbTestClient({
+      send: (b) => ws.send(b),
+      onData: (cb) => ws.on('message', (d: Buffer) => cb(d)),
+      onClose: (cb) => ws.on('close', (code, reason) => cb(`${code} ${reason.toString()}`)),
+      close: () => ws.close(),
+    }));
+  }
+
+  private static async handshake(c: RfbTestClient): Promise<RfbTestClient> {
     const version = (await c.read(12)).toString('latin1');
     if (!version.startsWith('RFB ')) throw new Error(`not an RFB server: ${JSON.stringify(version)}`);
     c.send(Buffer.from('RFB 003.008\n'));
@@ -53,7 +80,7 @@ export class RfbTestClient {
   }
 
   send(bytes: Buffer): void {
-    this.ws.send(bytes);
+    this.carrier.send(bytes);
   }
 
   requestUpdate(incremental: boolean): void {
@@ -124,7 +151,7 @@ export class RfbTestClient {
   }
 
   close(): void {
-    this.ws.close();
+    this.carrier.close();
   }
 
   private async read(n: number): Promise<Buffer> {

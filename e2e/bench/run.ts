@@ -9,6 +9,7 @@ import { benchFormats } from '../../agents/models/bench-formats.ts';
 import { printRows } from './stats.ts';
 import { benchTools } from './tools.ts';
 import { benchTrust } from './trust.ts';
+import { benchTasks } from './tasks.ts';
 
 const sections: [string, () => Promise<void>][] = [
   ['desktop', () => benchDesktop()],
@@ -18,6 +19,7 @@ const sections: [string, () => Promise<void>][] = [
   ['automations', () => benchAutomations()],
   ['tools', () => benchTools()],
   ['trust', () => benchTrust()],
+  ['tasks', () => benchTasks()],
   ['models', async () => {
     // The image-token figures are arithmetic on the image size, not counts from a tokenizer or a server's usage: say so.
     printRows('Model replies and images (parse time per reply, measured; image tokens per step at default settings, 1280x800, COMPUTED from the published formulas (OpenAI: 85 + 170 per 512 px tile; Qwen2.5-VL: one token per 28x28 patch), not measured)', await benchParsers());

@@ -71,6 +71,8 @@ describe('the operator starts several runs and supervises them', () => {
     await expect.poll(() => page.getByTestId('waiting-badge').getAttribute('data-count'), { timeout: 10_000 }).toBe('3');
     expect(await page.title()).toMatch(/^\(3\) 3 runs wait for you/);
     await expect.poll(() => page.getByTestId('tile-waiting').count(), { timeout: 10_000 }).toBe(3);
+    // Each thread in the sidebar says it waits for the operator.
+    await expect.poll(() => page.locator('[data-testid="thread-status"][data-status="waiting"]').count(), { timeout: 10_000 }).toBe(3);
     // Each ran on a sandbox display of its own, not on this server's screen.
     const started = await Promise.all(runs.map(async (r) => ((await server.call('runs.events', { runId: r.id })) as { events: { type: string; display?: string }[] }).events.find((e) => e.type === 'run_started')?.display));
     expect(new Set(started).size).toBe(3);

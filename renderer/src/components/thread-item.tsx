@@ -1,16 +1,23 @@
 // One thread in the sidebar: select it, rename it in place, delete it after an inline confirm.
 import { memo, useState } from 'react';
-import type { Thread } from '../../../agents/contract.ts';
+import type { Run, Thread } from '../../../agents/contract.ts';
 import { clock } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { href, navigate } from '../navigate.ts';
 import { useApp } from '../state/use-app.ts';
+import { StatusBadge } from './status-badge.tsx';
 
 export const ThreadItem = memo(function ThreadItem({ thread, selected }: { thread: Thread; selected: boolean }) {
   const rename = useApp((s) => s.renameThread);
   const remove = useApp((s) => s.deleteThread);
   const [editing, setEditing] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  // The thread's newest run says how it stands: running, waiting for you, failed, done...
+  const status = useApp((s) => {
+    let latest: Run | undefined;
+    for (const r of Object.values(s.runs)) if (r.threadId === thread.id && (!latest || r.createdAt > latest.createdAt)) latest = r;
+    return latest?.status;
+  });
 
   const save = async () => {
     if (editing === null) return;
@@ -51,7 +58,9 @@ export const ThreadItem = memo(function ThreadItem({ thread, selected }: { threa
           <span className="thread-title" data-testid="thread-title">
             {thread.title}
           </span>
-          <span className="thread-time">{clock(thread.updatedAt)}</span>
+          <span className="thread-time">
+            {status && status !== 'aborted' ? <StatusBadge status={status} testId="thread-status" /> : null} {clock(thread.updatedAt)}
+          </span>
         </a>
       )}
       {confirming ? (

@@ -11,6 +11,7 @@ const en = {
 
   'connection.reconnecting': 'Connection lost. Reconnecting…',
   'connection.connecting': 'Connecting…',
+  'connection.unreachable': 'Deskpilot cannot be reached: check that its server is still running and this computer is online, then try again.',
 
   'error.dismiss': 'Dismiss',
 

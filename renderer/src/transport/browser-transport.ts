@@ -3,6 +3,7 @@
 import type { AppEvent, CommandName } from '../../../agents/contract.ts';
 import { backoffDelay } from './backoff.ts';
 import { CommandError, isCommandFailure, type ConnectionStatus, type Transport } from './types.ts';
+import { t } from '../i18n/index.ts';
 
 export interface BrowserTransportOptions {
   /** Absent when the page was opened through serve's redirect: its HttpOnly cookie goes with every request. */
@@ -60,7 +61,8 @@ export function browserTransport({ token, host, secure }: BrowserTransportOption
           body: JSON.stringify(input ?? {}),
         });
       } catch (err) {
-        throw new CommandError('network', (err as Error).message);
+        // fetch's own words ("Failed to fetch") mean nothing to an operator: say what to check.
+        throw new CommandError('network', t('connection.unreachable'));
       }
       const body: unknown = await res.json().catch(() => undefined);
       if (res.ok) return body as never;

@@ -92,6 +92,18 @@ describe('the operator starts several runs and supervises them', () => {
   }, 30_000);
 });
 
+describe('Test connection', () => {
+  it('ends with one verdict a person can act on', async () => {
+    await page.goto(`${server.base}/#/settings`);
+    const row = page.locator('[data-testid="provider-row"][data-provider-id="mock"]');
+    await row.getByTestId('test-connection').click();
+    await page.getByTestId('check-verdict').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('check-verdict').count()).toBe(1);
+    const ok = (await page.getByTestId('check-verdict').getAttribute('data-ok')) === 'true';
+    expect(await page.getByTestId('check-verdict').textContent()).toMatch(ok ? /^Works with Deskpilot\.$/ : /^Not usable yet: .+ failed \(.+\)\. Fix this, then test again\.$/);
+  }, 60_000);
+});
+
 describe('serve keeps its token across restarts', () => {
   it('an open page carries on after serve restarts; --new-token rotates it and the old one is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'deskpilot-token-'));

@@ -113,6 +113,7 @@ export function ProviderRow({ provider: p, saved, preset, active, onChange, onAc
         </button>
       </div>
       {!saved ? <p className="muted small">{t('settings.unsaved')}</p> : null}
+      {test && test !== 'testing' ? <CheckVerdict test={test} /> : null}
       {test && test !== 'testing' ? (
         <ul className="checks" data-testid="check-results" data-ok={test.ok}>
           {test.results.map((r) => (
@@ -125,5 +126,15 @@ export function ProviderRow({ provider: p, saved, preset, active, onChange, onAc
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/** One verdict after the checks: it works with Deskpilot, or the first thing to fix. */
+function CheckVerdict({ test }: { test: { ok: boolean; results: { check: string; status: string; detail: string }[] } }) {
+  const failed = test.results.find((r) => r.status === 'failed');
+  return (
+    <p className={`check-verdict ${test.ok ? 'check-ok' : 'check-failed'}`} data-testid="check-verdict" data-ok={test.ok}>
+      {test.ok || !failed ? t('settings.verdictOk') : t('settings.verdictFix', { check: failed.check, detail: failed.detail })}
+    </p>
   );
 }

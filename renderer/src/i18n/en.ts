@@ -217,6 +217,8 @@ const en = {
   'settings.checkOk': 'ok',
   'settings.checkFailed': 'failed',
   'settings.checkSkipped': 'skipped',
+  'settings.verdictOk': 'Works with Deskpilot.',
+  'settings.verdictFix': 'Not usable yet: {check} failed ({detail}). Fix this, then test again.',
   'settings.runs': 'Runs',
   'settings.approve': 'Ask for approval',
   'settings.approve.always': 'always',

@@ -9,6 +9,8 @@ export default defineConfig({
           name: 'unit',
           include: ['agents/**/*.test.ts', 'renderer/**/*.test.ts'],
           pool: 'forks',
+          // Several tests drive the real loop, SQLite and sharp: 5 s is too tight on 2 busy cores.
+          testTimeout: 20_000,
           sequence: { groupOrder: 0 },
         },
       },

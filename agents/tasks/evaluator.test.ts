@@ -79,7 +79,7 @@ describe('unsupportedParts', () => {
       id: 't', instruction: 'x',
       config: [{ type: 'googledrive', parameters: {} }, { type: 'googledrive', parameters: {} }, { type: 'launch', parameters: { command: 'xterm' } }],
       evaluator: {
-        postconfig: [{ type: 'chrome_close_tabs', parameters: {} }],
+        postconfig: [{ type: 'login', parameters: {} }],
         func: ['compare_pdfs', 'compare_table', 'exact_match'],
         result: [{ type: 'pdf_file' }, { type: 'vm_file', path: '~/a.xlsx' }, { type: 'vm_command_line', command: 'true' }],
         expected: [null, null, { type: 'rule', rules: { expected: '' } }],
@@ -88,7 +88,7 @@ describe('unsupportedParts', () => {
     });
     expect(unsupportedParts(t)).toEqual([
       'config step "googledrive"',
-      'postconfig step "chrome_close_tabs"',
+      'postconfig step "login"',
       'func "compare_pdfs"',
       'getter "pdf_file"',
       'compare_table rule "chart"',

@@ -3,7 +3,7 @@
 // model: as recorded, after the window moved, after the target moved inside the window, with a
 // parameter (through the CLI), and with the app gone (a clear failure, nothing typed).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -76,7 +76,7 @@ describe('prompt automations', () => {
     savePrompt('quiet check', 'Look for errors in the logs');
     mock.setTrajectory([{ text: 'NOTHING' }]);
     const before = schedules.inbox({ filter: 'archived' }).length;
-    const run = await service.call('automations.run', { name: 'quiet check' });
+    const run = (await service.call('automations.run', { name: 'quiet check' })) as { id: string };
     await expect.poll(() => schedules.inbox({ filter: 'archived' }).length, { timeout: 30_000, interval: 200 }).toBe(before + 1);
     const item = schedules.inbox({ filter: 'archived' })[0]!;
     expect(item).toMatchObject({ automation: 'quiet check', runId: run.id, status: 'succeeded', answer: 'NOTHING', summary: 'nothing to report', trigger: 'manual' });

@@ -18,7 +18,7 @@ export class RfbTestClient {
   height = 0;
   /** 32 bits per pixel, as the server's native format on a 24-bit display. */
   fb = new Uint8Array(0);
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private waiter: (() => void) | undefined;
   private closed: Error | undefined;
 

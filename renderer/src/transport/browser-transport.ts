@@ -60,7 +60,7 @@ export function browserTransport({ token, host, secure }: BrowserTransportOption
           credentials: 'same-origin',
           body: JSON.stringify(input ?? {}),
         });
-      } catch (err) {
+      } catch {
         // fetch's own words ("Failed to fetch") mean nothing to an operator: say what to check.
         throw new CommandError('network', t('connection.unreachable'));
       }

@@ -31,14 +31,14 @@ afterAll(async () => {
 });
 
 /** A sandboxed run against the mock; `home` is the sandbox's HOME once known. */
-async function sandboxRun(turns: MockTurn[], over: Partial<RunSpec> = {}, onHome?: (home: string) => void) {
+async function sandboxRun(turns: MockTurn[], over: Partial<RunSpec> = {}, onHome?: (home: string, env: Record<string, string>) => void) {
   mock.setTrajectory(turns);
   const { planner } = await createPlanner({ provider: 'openai-responses', baseURL: mock.url, apiKey: KEY, model: 'computer-use-preview' });
   const home = { path: '' };
   const started = await startRun({ kind: 'sandbox', launch: [] }, { store, planner, provider: 'openai-responses', task: 'hybrid', options: { approve: 'risky', maxSteps: 10 }, ...over }, {
     onDisplay: (d) => {
       home.path = d.env?.['HOME'] ?? '';
-      onHome?.(home.path);
+      onHome?.(home.path, d.env ?? {});
     },
   });
   return { ...started, home: home.path };
@@ -84,9 +84,9 @@ describe('hybrid runs: the shell and the screen in one run', () => {
         { text: 'The note has both lines.' },
       ],
       {},
-      (h) => {
+      (h, env) => {
         // mousepad in an 18 pt font, so the mock's OCR can find the text to click.
-        const config = join(h, '.config');
+        const config = env['XDG_CONFIG_HOME'] ?? join(h, '.config');
         mkdirSync(join(config, 'glib-2.0', 'settings'), { recursive: true });
         writeFileSync(join(config, 'glib-2.0', 'settings', 'keyfile'), "[org/xfce/mousepad/preferences/view]\nfont-name='DejaVu Sans Mono 18'\nuse-default-monospace-font=false\n");
       },

@@ -155,9 +155,10 @@ describe('wrong trajectories score 0', () => {
 describe('deskpilot tasks run', () => {
   it('prints the table with totals, saves the runs, and exits 1 when a task is unsupported', async () => {
     const extra = mkdtempSync(join(dir, 'cli-'));
-    writeFileSync(join(extra, 'chrome-tabs.json'), JSON.stringify({
-      id: 'chrome-tabs', instruction: 'Open two tabs', config: [{ type: 'chrome_open_tabs', parameters: { urls_to_open: ['https://example.com'] } }],
-      evaluator: { func: 'is_expected_tabs', result: { type: 'open_tabs_info' }, expected: { type: 'rule', rules: {} } },
+    // Google Drive needs an account and the network: a task OSWorld has that Deskpilot does not run.
+    writeFileSync(join(extra, 'drive-pdf.json'), JSON.stringify({
+      id: 'drive-pdf', instruction: 'Compare the PDFs', config: [{ type: 'googledrive', parameters: { settings_file: 'x' } }],
+      evaluator: { func: 'compare_pdfs', result: { type: 'googledrive_file', path: 'a.pdf' }, expected: { type: 'rule', rules: {} } },
     }));
     const db = join(dir, 'cli.db');
     const args = ['bin/deskpilot.js', 'tasks', 'run', join(tasksDir, 'xterm-write-file.json'), join(tasksDir, 'pcmanfm-new-folder.json'), extra, '--db', db];
@@ -174,9 +175,9 @@ describe('deskpilot tasks run', () => {
     expect(lines[0]).toMatch(/^TASK\s+SCORE\s+STEPS\s+TIME\s+TOKENS\s+STATUS\s+RUN$/);
     expect(lines.find((l) => l.startsWith('xterm-write-file'))).toMatch(/^xterm-write-file\s+1\s+2\s+[\d.]+ s\s+0\s+done\s+\w{26}$/);
     expect(lines.find((l) => l.startsWith('pcmanfm-new-folder'))).toMatch(/^pcmanfm-new-folder\s+1\s+3\s+/);
-    expect(lines.find((l) => l.startsWith('chrome-tabs'))).toMatch(/^chrome-tabs\s+0\s+0\s+[\d.]+ s\s+0\s+unsupported\s+-$/);
+    expect(lines.find((l) => l.startsWith('drive-pdf'))).toMatch(/^drive-pdf\s+0\s+0\s+[\d.]+ s\s+0\s+unsupported\s+-$/);
     expect(lines.find((l) => l.startsWith('TOTAL'))).toMatch(/^TOTAL\s+2\/3\s+5\s+[\d.]+ s\s+0\s+average 0\.667$/);
-    expect(stdout).toContain('chrome-tabs: unsupported: config step "chrome_open_tabs", func "is_expected_tabs", getter "open_tabs_info"');
+    expect(stdout).toContain('drive-pdf: unsupported: config step "googledrive", func "compare_pdfs", getter "googledrive_file"');
     expect(stderr).toContain('[1/3] ');
 
     const runId = /xterm-write-file.*\s(\w{26})$/m.exec(stdout)![1]!;

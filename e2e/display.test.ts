@@ -84,7 +84,7 @@ describe('virtual displays', () => {
     const again = cli('display', 'stop', display);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/no display/);
-  });
+  }, 180_000); // nine CLI processes, each starting the engine: slow on 2 busy cores
 
   it('explains an unknown command', () => {
     const r = cli('frobnicate');

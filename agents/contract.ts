@@ -40,6 +40,8 @@ export const providerConfigSchema = z.object({
   adapter: z.enum(ADAPTERS),
   baseURL: z.union([z.url({ protocol: /^https?$/ }), z.literal('')]),
   model: z.string().max(200),
+  /** The computer tool a Responses model is sent; absent or auto: chosen by model (GA `computer` for GPT-5.x, `computer_use_preview` for the preview model). */
+  computerTool: z.enum(['auto', 'computer', 'computer_use_preview']).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 

@@ -314,7 +314,7 @@ export class AppService {
       const baseURL = provider.baseURL || preset?.baseURL;
       const model = choice.model ?? provider.model;
       if (!baseURL || !model || !choice.secret) throw new CommandError('bad_input', `${provider.label} needs a base URL, a model and a key to be tested`);
-      const results = await checkEndpoint({ baseURL, apiKey: choice.secret, model, adapter: provider.adapter, timeoutMs: 20_000 });
+      const results = await checkEndpoint({ baseURL, apiKey: choice.secret, model, adapter: provider.adapter, timeoutMs: 20_000, computerTool: provider.computerTool === 'auto' ? undefined : provider.computerTool });
       return { ok: results.every((r) => r.status !== 'failed'), results };
     },
   };

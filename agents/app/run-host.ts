@@ -293,6 +293,7 @@ export class RunHost {
         ...(apiKey ? { apiKey } : {}),
         ...(scaleTargets ? { scaleTargets } : {}),
         imagesPerRequest: settings.historyImages,
+        computerTool: provider.computerTool === 'auto' ? undefined : provider.computerTool,
         env: this.opts.env,
       });
     } catch (err) {

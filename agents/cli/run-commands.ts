@@ -23,7 +23,7 @@ const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGT
 
 const USAGE =
   'run "TASK" --provider PROVIDER [--adapter NAME] [--base-url URL] [--model NAME] [--api-key KEY] [--script FILE] ' +
-  '[--images-per-request N] [--no-tool-choice] [--stream] ' +
+  '[--computer-tool computer|computer_use_preview] [--images-per-request N] [--no-tool-choice] [--stream] ' +
   '[--display :N | --sandbox] [--tools shell,files | --no-tools] [--approve always|risky|never] [--max-steps N] [--max-seconds N] [--thread ID] [--json] [--db PATH]';
 
 type Values = OptionValues;
@@ -44,6 +44,7 @@ async function plannerFrom(values: Values): Promise<PlannerChoice> {
       ...opt('model', str(values, 'model')),
       ...opt('apiKey', str(values, 'api-key')),
       ...opt('script', script),
+      ...opt('computerTool', computerToolFrom(values)),
       ...opt('imagesPerRequest', positiveNumber(values, 'images-per-request', true)),
       ...(values['no-tool-choice'] ? { toolChoice: false } : {}),
       ...(values.stream ? { stream: true } : {}),
@@ -75,6 +76,13 @@ function toolChoiceFrom(values: Values): ToolChoice {
   return { names: list };
 }
 
+/** --computer-tool computer|computer_use_preview: overrides the Responses adapter's choice by model. */
+function computerToolFrom(values: Values): 'computer' | 'computer_use_preview' | undefined {
+  const tool = str(values, 'computer-tool');
+  if (tool === undefined || tool === 'computer' || tool === 'computer_use_preview') return tool;
+  throw usageError(`--computer-tool must be computer or computer_use_preview, not "${tool}"`);
+}
+
 function runOptionsFrom(values: Values): Partial<RunOptions> {
   const approve = str(values, 'approve');
   if (approve !== undefined && !(APPROVE_MODES as readonly string[]).includes(approve)) throw usageError(`--approve must be ${APPROVE_MODES.join(', ')}, not "${approve}"`);
@@ -96,7 +104,7 @@ export const runCommands: Command[] = [
       provider: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key': { type: 'string' }, script: { type: 'string' },
       display: { type: 'string' }, sandbox: { type: 'boolean' }, approve: { type: 'string' }, 'max-steps': { type: 'string' }, 'max-seconds': { type: 'string' },
       thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, tools: { type: 'string' }, 'no-tools': { type: 'boolean' },
-      adapter: { type: 'string' }, 'images-per-request': { type: 'string' }, 'no-tool-choice': { type: 'boolean' }, stream: { type: 'boolean' },
+      adapter: { type: 'string' }, 'computer-tool': { type: 'string' }, 'images-per-request': { type: 'string' }, 'no-tool-choice': { type: 'boolean' }, stream: { type: 'boolean' },
     },
     async run({ values, positionals }) {
       const task = positionals.join(' ').trim();

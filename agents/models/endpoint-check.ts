@@ -4,6 +4,8 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 
 import sharp from 'sharp';
 import type { AdapterName } from './providers.ts';
 import { checkAnthropic, checkGemini } from './endpoint-check-native.ts';
+import { maxTokensFieldFor } from './openai-chat.ts';
+import { modelDefaults, type ComputerToolType } from './openai-responses-request.ts';
 
 export interface EndpointCheckInput {
   baseURL: string;
@@ -11,6 +13,8 @@ export interface EndpointCheckInput {
   model: string;
   adapter: AdapterName;
   timeoutMs?: number;
+  /** The computer tool a run would send (else chosen by model, as the Responses adapter does). */
+  computerTool?: ComputerToolType | undefined;
 }
 
 export interface CheckResult {
@@ -87,7 +91,10 @@ export async function checkEndpoint(input: EndpointCheckInput): Promise<CheckRes
       return skipRest(['tools accepted'], 'images were refused');
     }
     try {
-      await client.responses.create({ model: input.model, truncation: 'auto', tools: [{ type: 'computer_use_preview', display_width: 1024, display_height: 768, environment: 'linux' }], input: [{ role: 'user', content: [{ type: 'input_text', text: 'Take a screenshot.' }] }] });
+      // The same tool and fields a run would send this model.
+      const defaults = modelDefaults(input.model);
+      const tool: OpenAI.Responses.Tool = (input.computerTool ?? defaults.toolType) === 'computer' ? { type: 'computer' } : { type: 'computer_use_preview', display_width: 1024, display_height: 768, environment: 'linux' };
+      await client.responses.create({ model: input.model, ...(defaults.truncation ? { truncation: 'auto' as const } : {}), tools: [tool], input: [{ role: 'user', content: [{ type: 'input_text', text: 'Take a screenshot.' }] }] });
       results.push({ check: 'tools accepted', status: 'ok', detail: 'the computer tool was accepted' });
     } catch (err) {
       results.push({ check: 'tools accepted', status: 'failed', detail: `the computer tool was refused: ${explain(err).text}. This model may not support computer use: try the openai-chat adapter.` });
@@ -96,7 +103,7 @@ export async function checkEndpoint(input: EndpointCheckInput): Promise<CheckRes
   }
 
   try {
-    await client.chat.completions.create({ model: input.model, max_tokens: 16, messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the word OK.' }, { type: 'image_url', image_url: { url: image } }] }] });
+    await client.chat.completions.create({ model: input.model, [maxTokensFieldFor(input.baseURL)]: 16, messages: [{ role: 'user', content: [{ type: 'text', text: 'Reply with the word OK.' }, { type: 'image_url', image_url: { url: image } }] }] });
     results.push({ check: 'vision accepted', status: 'ok', detail: 'a message with an image was answered' });
   } catch (err) {
     results.push({ check: 'vision accepted', status: 'failed', detail: `a message with an image failed: ${explain(err).text}. Is this a vision model?` });
@@ -108,7 +115,7 @@ export async function checkEndpoint(input: EndpointCheckInput): Promise<CheckRes
   }
   try {
     await client.chat.completions.create({
-      model: input.model, max_tokens: 64,
+      model: input.model, [maxTokensFieldFor(input.baseURL)]: 64,
       messages: [{ role: 'user', content: 'Call the ping tool.' }],
       tools: [{ type: 'function', function: { name: 'ping', description: 'Answers pong.', parameters: { type: 'object', properties: {}, additionalProperties: false } } }],
     });

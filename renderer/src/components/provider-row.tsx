@@ -77,6 +77,16 @@ export function ProviderRow({ provider: p, saved, preset, active, onChange, onAc
           <span className="field-label">{t('settings.model')}</span>
           <input id={id('model')} data-testid="provider-model" value={p.model} onChange={(e) => edit('model', e.target.value)} />
         </label>
+        {p.adapter === 'openai-responses' ? (
+          <label className="field" htmlFor={id('computer-tool')}>
+            <span className="field-label">{t('settings.computerTool')}</span>
+            <select id={id('computer-tool')} data-testid="provider-computer-tool" value={p.computerTool ?? 'auto'} onChange={(e) => edit('computerTool', e.target.value as NonNullable<ProviderConfig['computerTool']>)}>
+              <option value="auto">{t('settings.computerToolAuto')}</option>
+              <option value="computer">{t('settings.computerToolGa')}</option>
+              <option value="computer_use_preview">{t('settings.computerToolPreview')}</option>
+            </select>
+          </label>
+        ) : null}
       </div>
       <div className="provider-key">
         <span className="field-label">{t('settings.apiKey')}</span>

@@ -6,6 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AppService } from '../app/app-service.ts';
 import { DeskpilotMcp } from './server.ts';
+import { readBody } from '../server/read-body.ts';
 
 const MAX_BODY = 4 << 20;
 
@@ -34,7 +35,7 @@ export function createMcpHttpHandler(app: AppService): McpHttpHandler {
       }
       let body: unknown;
       try {
-        body = JSON.parse(await readBody(req));
+        body = JSON.parse(await readBody(req, MAX_BODY));
       } catch (err) {
         return fail(res, 400, `the body is not JSON: ${(err as Error).message}`);
       }
@@ -58,18 +59,3 @@ export function createMcpHttpHandler(app: AppService): McpHttpHandler {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}

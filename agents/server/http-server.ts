@@ -16,6 +16,7 @@ import type { AppEvent, CommandFailure } from '../contract.ts';
 import { createMcpHttpHandler, type McpHttpHandler } from '../mcp/http-handler.ts';
 import { requestOrigin } from './origin.ts';
 import { attachLiveView } from './vnc-proxy.ts';
+import { readBody } from './read-body.ts';
 
 export interface ServeOptions {
   service: AppService;
@@ -116,7 +117,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (!req.headers['content-type']?.startsWith('application/json')) return send(res, 415, { error: { code: 'bad_input', message: 'send the input as application/json' } });
     let input: unknown;
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY);
       input = body.length ? JSON.parse(body) : {};
     } catch (err) {
       return send(res, 400, { error: { code: 'bad_input', message: `the body is not JSON: ${(err as Error).message}` } });
@@ -260,18 +261,3 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}

@@ -215,7 +215,6 @@ export async function runAgent({ task, choice, options, target, tools, json, thr
       return closed;
     });
     run = started;
-    if (!json) note(`tools: ${started.tools.length ? started.tools.join(', ') : 'none (the screen only)'}`);
     if (!json) note(`run ${started.id} (thread ${started.threadId}) in ${cli.path}`);
 
     const descriptions = new Map<string, string>();

@@ -166,6 +166,10 @@ function eventLines(e: LoggedEvent): string[] {
       return [`interrupted: ${e.reason}`];
     case 'run_status':
       return [];
+    case 'skills_offered':
+      return [`  skills offered: ${e.names.join(', ') || 'none'}${e.listedOnly.length ? ` (by name only: ${e.listedOnly.join(', ')})` : ''}`];
+    case 'skill_loaded':
+      return [`  loaded skill ${e.name}${e.by === 'task' ? ' (named in the task)' : ''}${e.allowedTools?.length ? `; tools allowed: ${e.allowedTools.join(', ')}` : ''}`];
     case 'mcp_server_failed':
       return [`  MCP server ${e.server} left out: ${e.message}`];
     case 'tool_called':

@@ -43,6 +43,19 @@ describe('Scheduler', () => {
     expect(schedules.inbox()[0]).toMatchObject({ automation: 'nightly', runId: 'R1', status: 'succeeded', trigger: 'schedule', readAt: null });
   });
 
+  it('a schedule removed, even by another process, fires no more at once (not at the next sync)', async () => {
+    const { schedules } = setup();
+    schedules.set('nightly', '* * * * * *');
+    const fired: string[] = [];
+    scheduler = new Scheduler({ schedules, pollMs: 60_000, fire: async (s) => (fired.push(s.name), { status: 'succeeded', summary: 'ok' }) });
+    scheduler.start();
+    await expect.poll(() => fired.length, { timeout: 4000 }).toBeGreaterThan(0);
+    schedules.remove('nightly');
+    const count = fired.length;
+    await sleep(2200); // two ticks of the old cron
+    expect(fired.length).toBe(count);
+  });
+
   it('never runs one automation twice at once', async () => {
     const { schedules } = setup();
     schedules.set('nightly', '* * * * * *');

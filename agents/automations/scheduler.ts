@@ -79,7 +79,11 @@ export class Scheduler {
     for (const s of wanted.values()) {
       this.opts.schedules.touch(s.name, now);
       if (this.jobs.has(s.name)) continue;
-      const job = new Cron(s.cron, () => void this.fire(s.name, 'schedule').catch(() => undefined));
+      const job = new Cron(s.cron, () => {
+        // A schedule removed or changed (here or by another process) stops firing now, not at the next sync.
+        if (this.opts.schedules.get(s.name)?.cron !== s.cron) return this.sync();
+        void this.fire(s.name, 'schedule').catch(() => undefined);
+      });
       this.jobs.set(s.name, { cron: s.cron, job });
     }
   }

@@ -1,13 +1,14 @@
 // The document, image, Chrome and JSON metrics on files we make: each has a case that must score 1
 // and one that must score 0.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { METRICS, type MetricContext } from './metrics.ts';
 import { docx, pptx, writeFixture, xlsx, zip } from './ooxml-fixtures.ts';
-import { unzip } from './zip-reader.ts';
+import { unzip, ZipFormatError } from './zip-reader.ts';
 import { docxParagraphs, xlsxSheetViews } from './office-xml.ts';
 import { tableViewRule } from './table-view-rules.ts';
 
@@ -21,6 +22,14 @@ describe('the zip and OOXML readers', () => {
   it('read stored and deflated entries', () => {
     for (const deflate of [true, false]) expect(unzip(zip({ 'a.txt': 'hello', 'b/c.xml': '<x/>' }, deflate)).get('b/c.xml')!.toString()).toBe('<x/>');
     expect(() => unzip(Buffer.from('not a zip'))).toThrow(/not a zip file/);
+  });
+
+  it('read a workbook LibreOffice wrote, and refuse a truncated one in words', async () => {
+    const book = await readFile(join(import.meta.dirname, '..', '..', 'e2e', 'tasks', 'files', 'prices.xlsx'));
+    const entries = unzip(book, 'prices.xlsx');
+    expect(entries.get('xl/workbook.xml')!.toString()).toContain('<sheet ');
+    expect([...entries.keys()].some((k) => k.endsWith('/'))).toBe(false);
+    expect(() => unzip(book.subarray(0, book.length - 30), 'cut.xlsx')).toThrow(ZipFormatError);
   });
 
   it('read body paragraphs (not table cells) with entities decoded', async () => {

@@ -1,46 +1,12 @@
-// Small OOXML files for tests: a zip writer (stored and deflated entries) and minimal docx, pptx and
+// Small OOXML files for tests: zips (fflate, stored or deflated) of minimal docx, pptx and
 // xlsx parts, enough for our readers and for LibreOffice to open them.
 import { writeFileSync } from 'node:fs';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 
+/** A zip of these entries, deflated or stored (level 0). */
 export function zip(entries: Record<string, string | Buffer>, deflate = true): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(entries)) {
-    const raw = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    const data = deflate ? deflateRawSync(raw) : raw;
-    const nameBuf = Buffer.from(name, 'utf8');
-    const head = Buffer.alloc(30);
-    head.writeUInt32LE(0x04034b50, 0);
-    head.writeUInt16LE(20, 4);
-    head.writeUInt16LE(deflate ? 8 : 0, 8);
-    head.writeUInt32LE(crc32(raw), 14);
-    head.writeUInt32LE(data.length, 18);
-    head.writeUInt32LE(raw.length, 22);
-    head.writeUInt16LE(nameBuf.length, 26);
-    const dir = Buffer.alloc(46);
-    dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4);
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(deflate ? 8 : 0, 10);
-    dir.writeUInt32LE(crc32(raw), 16);
-    dir.writeUInt32LE(data.length, 20);
-    dir.writeUInt32LE(raw.length, 24);
-    dir.writeUInt16LE(nameBuf.length, 28);
-    dir.writeUInt32LE(offset, 42);
-    locals.push(head, nameBuf, data);
-    central.push(dir, nameBuf);
-    offset += 30 + nameBuf.length + data.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+  const files = Object.fromEntries(Object.entries(entries).map(([name, content]) => [name, Buffer.isBuffer(content) ? new Uint8Array(content) : Buffer.from(content, 'utf8')]));
+  return Buffer.from(zipSync(files, { level: deflate ? 6 : 0 }));
 }
 
 const xmlEsc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Deskpilot needs on Linux: a virtual X server and window
 # manager for sandbox displays, the apps the end-to-end tests drive, clipboard tools for exact
-# typing, x11vnc for the live view of sandboxes, OCR, Chromium for the UI tests, and AT-SPI (the accessibility bus, pyatspi for the system
+# typing, x11vnc for the live view of sandboxes, OCR, pdftotext (OSWorld's compare_pdfs), Chromium for the UI tests, and AT-SPI (the accessibility bus, pyatspi for the system
 # python3, the GTK bridges; libgail-common is only recommended by GTK2, which pcmanfm needs for its
 # tree) so automations can find targets by accessibility name. Run as root (or it uses sudo).
 set -euo pipefail
@@ -10,7 +10,7 @@ packages=(
   xterm mousepad pcmanfm chromium
   libreoffice-calc libreoffice-writer libreoffice-impress libreoffice-gtk3
   at-spi2-core python3-pyatspi gir1.2-atspi-2.0 libatk-adaptor libgail-common
-  tesseract-ocr tesseract-ocr-eng imagemagick
+  tesseract-ocr tesseract-ocr-eng imagemagick poppler-utils
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
   zip unzip
 )

@@ -197,6 +197,11 @@ export const commands = {
   'threads.create': { input: z.object({ title: z.string().trim().min(1).max(200) }).strict(), output: threadSchema },
   'threads.rename': { input: z.object({ threadId: id, title: z.string().trim().min(1).max(200) }).strict(), output: threadSchema },
   'threads.delete': { input: z.object({ threadId: id }).strict(), output: ok },
+  /** What a thread's runs came to, for its view: runs, steps begun, tokens, cost in USD (null when unknown). */
+  'threads.totals': {
+    input: z.object({ threadId: id }).strict(),
+    output: z.object({ runs: z.number().int(), steps: z.number().int(), tokens: z.number(), costUsd: z.number().nullable() }),
+  },
   'runs.list': { input: z.object({ threadId: id.optional(), limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(runSchema) },
   'runs.get': { input: z.object({ runId: id }).strict(), output: runSchema },
   'runs.events': {

@@ -53,6 +53,20 @@ describe('AppService', () => {
     expect(seen.filter((k) => k === 'threads_changed')).toHaveLength(4);
   });
 
+  it('adds up a thread: its runs, steps begun, tokens, and cost only when a reply reported one', async () => {
+    service = await openTestService();
+    const { thread } = seedRun(service);
+    expect(await service.call('threads.totals', { threadId: thread.id })).toEqual({ runs: 1, steps: 1, tokens: 940, costUsd: null });
+    const second = service.store.createRun({ threadId: thread.id, task: 'again', provider: 'openai' });
+    service.store.appendMany(second.id, [
+      { type: 'step_started', step: 1 },
+      { type: 'model_responded', step: 1, thought: '', actions: 1, ms: 10, usage: { inputTokens: 50, outputTokens: 10, costUsd: 0.25 } },
+      { type: 'step_started', step: 2 },
+    ]);
+    expect(await service.call('threads.totals', { threadId: thread.id })).toEqual({ runs: 2, steps: 3, tokens: 1000, costUsd: 0.25 });
+    expect(await failure(service.call('threads.totals', { threadId: 'nope' }))).toMatchObject({ code: 'not_found' });
+  });
+
   it('reads events after a seq, and refuses control of a run that has ended', async () => {
     service = await openTestService();
     const { run } = seedRun(service);

@@ -245,6 +245,10 @@ export class AppService {
       this.emit({ kind: 'threads_changed' });
       return this.store.getThread(threadId)!;
     },
+    'threads.totals': ({ threadId }) => {
+      if (!this.store.getThread(threadId)) throw new CommandError('not_found', `no thread ${threadId}`);
+      return this.store.threadTotals(threadId);
+    },
     'threads.delete': ({ threadId }) => {
       if (this.host.threadBusy(threadId)) throw new CommandError('conflict', 'a run in this thread is still active: abort it first');
       if (!this.store.deleteThread(threadId)) throw new CommandError('not_found', `no thread ${threadId}`);
@@ -285,7 +289,7 @@ export class AppService {
       this.live.takeover(runId, viewer);
       return { ok: true as const };
     },
-    'runs.handback': ({ runId }) => ({ ok: true as const, ...this.live.handback(runId) }),
+    'runs.handback': async ({ runId }) => ({ ok: true as const, ...(await this.live.handback(runId)) }),
     'approvals.decide': ({ runId, actionId, decision }) => {
       this.active(runId).control.decide(actionId, decision);
       return { ok: true as const };

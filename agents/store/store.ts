@@ -116,6 +116,12 @@ function prepareStatements(db: Db) {
       FROM runs r JOIN events e ON e.run_id = r.id
       WHERE (@threadId IS NULL OR r.thread_id = @threadId) AND (@since IS NULL OR r.updated_at >= @since OR r.status IN (${ACTIVE_SQL}))
         AND e.type = 'model_responded' AND (@since IS NULL OR e.at >= @since)`),
+    // A thread's totals for its view: runs, steps begun, tokens, and cost (null when no reply reported one).
+    threadTotals: p(`SELECT count(DISTINCT r.id) AS runs, coalesce(sum(e.type = 'step_started'), 0) AS steps,
+        coalesce(sum(CASE WHEN e.type = 'model_responded' THEN coalesce(json_extract(e.data, '$.usage.inputTokens'), 0) + coalesce(json_extract(e.data, '$.usage.outputTokens'), 0) END), 0) AS tokens,
+        sum(CASE WHEN e.type = 'model_responded' THEN json_extract(e.data, '$.usage.costUsd') END) AS costUsd
+      FROM runs r LEFT JOIN events e ON e.run_id = r.id AND e.type IN ('step_started', 'model_responded')
+      WHERE r.thread_id = ?`),
     readChain: p('SELECT seq, type, at, data, prev_hash AS prevHash, hash FROM events WHERE run_id = ? ORDER BY seq'),
     readEvents: p('SELECT seq, type, at, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     lastSeq: p('SELECT coalesce(max(seq), 0) FROM events WHERE run_id = ?').pluck(),
@@ -319,6 +325,11 @@ export class Store {
   /** Tokens and cost (USD) the model replies of a thread's runs, or of all runs since a time, reported. */
   usageTotals({ threadId, since }: { threadId?: string; since?: number }): { tokens: number; costUsd: number } {
     return this.#sql.usageTotals.get({ threadId: threadId ?? null, since: since ?? null }) as { tokens: number; costUsd: number };
+  }
+
+  /** What a thread's runs came to: how many, steps begun, tokens, and cost in USD (null when no reply reported a cost). */
+  threadTotals(threadId: string): { runs: number; steps: number; tokens: number; costUsd: number | null } {
+    return this.#sql.threadTotals.get(threadId) as { runs: number; steps: number; tokens: number; costUsd: number | null };
   }
 
   /** The run's events exactly as stored, with their hashes: what `runs verify` and exports check. */

@@ -6,6 +6,7 @@ import { startDisplay, type VirtualDisplay } from './display.ts';
 import type { Size } from './geometry.ts';
 import { NutDriver } from './nut-driver.ts';
 import { DEFAULT_PRIVACY, withPrivateRegions, type PrivacyOptions } from './private-regions.ts';
+import { withSecretTextMask, type SecretTextOptions } from './secret-text-mask.ts';
 import { withWindowPolicy, type WindowPolicy } from './window-policy.ts';
 
 export type RunTarget =
@@ -40,17 +41,19 @@ export interface OpenTargetOptions {
   wrapDriver?: (driver: DesktopDriver) => DesktopDriver;
   /** Told the display before the driver starts (automations probe its windows). */
   onDisplay?: (opened: Omit<OpenedTarget, 'driver' | 'close'>) => void;
-  /** Windows and areas blacked out of every screenshot; password managers by default. */
-  privacy?: PrivacyOptions;
+  /** Windows and areas blacked out of every screenshot (password managers by default), and whether OCR'd card numbers and keys are. */
+  privacy?: PrivacyOptions & SecretTextOptions;
   /** Windows the run may not (deny) or only (allow) act on; checked before each action. */
   windows?: WindowPolicy;
 }
 
-/** The driver as runs see it: the caller's wrapper, then private regions masked last, so nothing else sees them. */
+/** The driver as runs see it: the caller's wrapper, then private regions and OCR'd secrets masked last, so nothing else sees them. */
 function guarded(nut: DesktopDriver, opts: OpenTargetOptions, display: string, env?: Record<string, string>): DesktopDriver {
   const driver = opts.wrapDriver ? opts.wrapDriver(nut) : nut;
   const x = { display, env };
-  return withWindowPolicy(withPrivateRegions(driver, x, opts.privacy ?? DEFAULT_PRIVACY), x, opts.windows ?? {});
+  // OCR costs about 0.6 s a frame: on by default on the user's own screen (no sandbox env), off in a sandbox.
+  const masked = withSecretTextMask(withPrivateRegions(driver, x, opts.privacy ?? DEFAULT_PRIVACY), opts.privacy?.maskSecretText ?? env === undefined);
+  return withWindowPolicy(masked, x, opts.windows ?? {});
 }
 
 type Opener<K extends RunTarget['kind']> = (target: Extract<RunTarget, { kind: K }>, opts: OpenTargetOptions) => Promise<OpenedTarget>;

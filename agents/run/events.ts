@@ -23,9 +23,11 @@ const windowMatchSchema = z.object({ classes: words, titles: words });
 export const privacySchema = z.object({
   windowClasses: words, windowTitles: words,
   areas: z.array(z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().positive(), height: z.number().int().positive() })).max(50).optional(),
+  /** Card numbers and key-shaped strings found by OCR blacked out too; unset: on for the user's own screen, off in a sandbox (OCR costs about 0.6 s a step). */
+  maskSecretText: z.boolean().optional(),
 });
-/** Which windows the run may not (deny) or only (allow) act on. */
-export const windowPolicySchema = z.object({ deny: windowMatchSchema.optional(), allow: windowMatchSchema.optional() });
+/** Which windows the run may not (deny) or only (allow) act on; askNew: on the user's own screen, ask before acting in a window not open at the start (unset: yes). */
+export const windowPolicySchema = z.object({ deny: windowMatchSchema.optional(), allow: windowMatchSchema.optional(), askNew: z.boolean().optional() });
 
 export const runOptionsSchema = z.object({
   approve: approvalModeSchema,
@@ -120,6 +122,8 @@ export const runEventSchema = z.union([
   z.object({ type: z.literal('user_message'), text: z.string() }),
   /** What an operator did on the screen while taking the run over (the live view), in the action vocabulary. */
   z.object({ type: z.literal('operator_action'), action: desktopActionSchema }),
+  /** The screen after the operator's latest actions, taken once their input paused; masked and stored like a step's screenshot. */
+  z.object({ type: z.literal('operator_screenshot'), ref: z.string(), image: size, screen: size, ms: z.number() }),
   z.object({ type: z.literal('run_paused') }),
   z.object({ type: z.literal('run_resumed') }),
   z.object({ type: z.literal('run_finished'), answer: z.string().optional(), steps: z.number() }),

@@ -40,6 +40,29 @@ const SHAPES: { re: RegExp; replace: (match: string, ...groups: string[]) => str
   { re: /\bxox[bpaors]-[A-Za-z0-9-]{10,}/g, replace: () => REDACTED },
 ];
 
+/**
+ * Where the key-shaped strings in `text` are ([start, end) offsets of the part `redact` would replace),
+ * for masks that are not text: the OCR'd words of a screenshot (agents/desktop/secret-text.ts).
+ */
+export function keyShapedSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const { re, replace } of SHAPES) {
+    text.replace(re, (match: string, ...rest: unknown[]) => {
+      const offset = rest.find((r) => typeof r === 'number') as number;
+      const out = (replace as (m: string, ...g: unknown[]) => string)(match, ...rest);
+      if (out === match) return match;
+      // The replaced part: what the match and its replacement do not share at either end.
+      let head = 0;
+      while (head < match.length && match[head] === out[head]) head++;
+      let tail = 0;
+      while (tail < match.length - head && match[match.length - 1 - tail] === out[out.length - 1 - tail]) tail++;
+      spans.push([offset + head, offset + match.length - tail]);
+      return match;
+    });
+  }
+  return spans;
+}
+
 /** JSON of `value` with every string in it, however deep, passed through `clean`: one pass, no copies. */
 export function jsonWithCleanStrings(value: unknown, clean: (s: string) => string): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? clean(v) : v));

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { SCRIPT_EXHAUSTED } from '../models/scripted.ts';
 import { UnsupportedError } from './errors.ts';
 import { compareDocxFiles, compareImageList, compareImages, comparePptxFiles } from './office-metrics.ts';
+import { comparePdfs } from './pdf-metrics.ts';
 import { similarity } from './similarity.ts';
 import { tableViewRule } from './table-view-rules.ts';
 import { checkDirectJsonObject, isExpectedActiveTab, isExpectedTabs, isExpectedUrlPatternMatch } from './web-metrics.ts';
@@ -206,6 +207,7 @@ export const METRICS: Record<string, Metric> = {
   compare_docx_files: compareDocxFiles,
   compare_pptx_files: comparePptxFiles,
   compare_images: compareImages,
+  compare_pdfs: comparePdfs,
   compare_image_list: compareImageList,
   is_expected_active_tab: isExpectedActiveTab,
   is_expected_tabs: isExpectedTabs,

@@ -112,6 +112,15 @@ function sources(task: Task): string[] {
   return [...new Set([...fromSteps, ...fromGetters])];
 }
 
+/** Programs a metric runs, with the package that brings each. */
+const METRIC_TOOLS: Record<string, { program: string; pkg: string }> = { compare_pdfs: { program: 'pdftotext', pkg: 'poppler-utils' } };
+
+function metricNeeds(func: string): string[] {
+  if (!(func in METRICS)) return [`func "${func}"`];
+  const tool = METRIC_TOOLS[func];
+  return tool && !onPath(tool.program) ? [`func "${func}" needs ${tool.program} (not installed; it comes with ${tool.pkg})`] : [];
+}
+
 /** Sources with a scheme we do not fetch (neither http(s) nor file://). */
 const otherSchemes = (task: Task): string[] =>
   sources(task).filter((u) => /^[a-z][a-z0-9+.-]*:\/\//i.test(u) && !isRemote(u) && !u.startsWith('file://')).map((u) => `file source ${u} (only http(s), file:// and files next to the task)`);
@@ -121,7 +130,7 @@ export function unsupportedParts(task: Task): string[] {
   return [
     ...task.config.flatMap((s) => stepNeeds(s, 'config')),
     ...task.evaluator.postconfig.flatMap((s) => stepNeeds(s, 'postconfig')),
-    ...task.evaluator.metrics.flatMap((m) => [...(m.func in METRICS ? [] : [`func "${m.func}"`]), ...getterNeeds(m.result), ...getterNeeds(m.expected), ...unsupportedTableRules(m.func, m.options)]),
+    ...task.evaluator.metrics.flatMap((m) => [...metricNeeds(m.func), ...getterNeeds(m.result), ...getterNeeds(m.expected), ...unsupportedTableRules(m.func, m.options)]),
     ...otherSchemes(task),
   ].filter((v, i, all) => all.indexOf(v) === i);
 }

@@ -1,11 +1,11 @@
 // Which strategy finds a target, in order: the recorded point, its place in the window, a template
-// search, and a weak match accepted only where the search's best place is the expected one; then
+// search, and a weak match at the expected place only as a candidate for a slower strategy to confirm; then
 // the accessibility name, with a fake finder (one match, several, none).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { A11yComponent, A11yFinder, A11yLookup, A11yQuery } from './a11y.ts';
 import type { Evidence } from './automation.ts';
 import { boxAround, crop, decodeGray, type Gray } from './gray.ts';
-import { locateByA11y, locateByShape } from './locate.ts';
+import { confirmWeak, locateByA11y, locateByShape } from './locate.ts';
 import { template, type Template } from './match.ts';
 import { filler, scene } from './testdata/scene.ts';
 import type { WindowInfo } from './window-probe.ts';
@@ -53,15 +53,26 @@ describe('locateByShape', () => {
     expect(locateByShape({ evidence: e, crop: cropT, screen: moved, window: { ...window, title: 'Terminal' } })).toMatchObject({ how: 'relocated:template', point: { x: 685, y: 340 } });
   });
 
-  it('accepts a weak match at the recorded point when nothing on the screen matches well', () => {
+  it('does not accept a weak match at the recorded point on its own: it is a candidate for a slower strategy to confirm', () => {
     const blurred = noisy(screen, 90);
     const weak = locateByShape({ evidence, crop: cropT, screen: blurred });
-    expect(weak).toMatchObject({ found: true, how: 'replayed', point: POINT });
-    expect(weak.detail).toMatch(/^replayed at \(545, 415\) \(weak match 0\.[67]\d; nothing on the screen matches 0\.8 or better\)$/);
-    // The same weak match away from where the target was expected is not enough.
+    expect(weak).toMatchObject({ found: false, weak: { found: true, how: 'replayed', point: POINT } });
+    expect(weak.detail).toMatch(/^best template match 0\.[67]\d < 0\.8$/);
+    // The same weak match away from where the target was expected is not even a candidate.
     const elsewhere = locateByShape({ evidence: { ...evidence, point: { x: 300, y: 600 } }, crop: cropT, screen: blurred });
     expect(elsewhere).toMatchObject({ found: false });
+    expect('weak' in elsewhere).toBe(false);
     expect(elsewhere.detail).toMatch(/^best template match 0\.[67]\d < 0\.8$/);
+  });
+
+  it('a weak candidate is confirmed only by a find at the same place', () => {
+    const weak = locateByShape({ evidence: { ...evidence, text: 'Save' }, crop: cropT, screen: noisy(screen, 90) });
+    if (weak.found || !weak.weak) throw new Error('expected a weak candidate');
+    const ocr = (x: number, y: number) => ({ found: true as const, how: 'relocated:ocr' as const, point: { x, y }, detail: 'ocr' });
+    const confirmed = confirmWeak({ ...evidence, text: 'Save' }, weak.weak, ocr(549, 418));
+    expect(confirmed).toMatchObject({ found: true, how: 'replayed', point: POINT });
+    expect(confirmed!.detail).toMatch(/^replayed at \(545, 415\) \(weak match 0\.[67]\d, confirmed by OCR of 'Save'\)$/);
+    expect(confirmWeak(evidence, weak.weak, ocr(600, 415))).toBeUndefined();
   });
 
   it('replays unchecked at the recorded point when there is no crop', () => {

@@ -16,8 +16,9 @@ export interface Thresholds {
   /** The best place found by searching the whole screen must match this well. */
   match: number;
   /**
-   * A weaker match at the expected place is enough when nothing on the whole screen matches well:
-   * the run's own screenshot can be a frame early (a key not yet drawn next to the target).
+   * A weaker match at the expected place (the run's own screenshot can be a frame early: a key not yet
+   * drawn next to the target) is a candidate only: it is acted on when the accessibility name or OCR
+   * confirms the target there, never on its own (a similar-looking line of text matches about 0.6).
    */
   corroborated: number;
 }
@@ -45,6 +46,8 @@ export interface NotFound {
   found: false;
   /** Best template score seen, for the failure message. */
   best?: number;
+  /** A weak match where the target was expected: used only if a slower strategy finds the target there too. */
+  weak?: Found;
   detail: string;
 }
 
@@ -89,17 +92,23 @@ export function locateByShape({ evidence, crop, screen, window, thresholds = DEF
     const where = stay.how === 'replayed' ? `replayed at (${stay.p.x}, ${stay.p.y})` : `relocated with its window, ${moved(recorded, stay.p)}`;
     return { found: true, how: stay.how, point: stay.p, score: stay.score, detail: `${where} (weak match ${stay.score.toFixed(2)}; ${why})` };
   };
-  const canStay = stay.score >= thresholds.corroborated;
+  // At the template search's own bar the expected place is found; below it, down to `corroborated`, it is only a candidate.
+  const canStay = stay.score >= thresholds.match;
+  const weak = stay.score >= thresholds.corroborated ? { weak: stayHere('confirmation needed') } : {};
 
   const search = searchTemplate(screen, crop);
-  if (search.skipped) return { found: false, best: here, detail: `${search.skipped}; at the recorded point it matches ${here.toFixed(2)} < ${thresholds.check}` };
+  if (search.skipped) return { found: false, best: here, ...weak, detail: `${search.skipped}; at the recorded point it matches ${here.toFixed(2)} < ${thresholds.check}` };
   const best = search.matches[0];
   if (!best || best.score < thresholds.match) {
     if (canStay) return stayHere(`nothing on the screen matches ${thresholds.match} or better`);
-    return { found: false, best: Math.max(best?.score ?? 0, here), detail: `best template match ${(best?.score ?? 0).toFixed(2)} < ${thresholds.match}` };
+    const top = Math.max(best?.score ?? 0, stay.score);
+    return { found: false, best: Math.max(top, here), ...weak, detail: `best template match ${top.toFixed(2)} < ${thresholds.match}` };
   }
   // Moving is a claim: with a decent match where the target was expected, only a clearly better one elsewhere wins.
-  if (canStay && best.score - stay.score < MOVE_MARGIN) return stayHere(`the best match elsewhere, ${best.score.toFixed(2)}, is not clearly better`);
+  if (stay.score >= thresholds.corroborated && best.score - stay.score < MOVE_MARGIN) {
+    if (canStay) return stayHere(`the best match elsewhere, ${best.score.toFixed(2)}, is not clearly better`);
+    return { found: false, best: best.score, ...weak, detail: `a weak match ${stay.score.toFixed(2)} where it was expected and ${best.score.toFixed(2)} elsewhere: neither is clearly the target` };
+  }
   const hint = expected ?? recorded;
   const ties = search.matches.filter((m) => m.score >= thresholds.match && m.score >= best.score - TIE);
   const pick = ties
@@ -107,6 +116,21 @@ export function locateByShape({ evidence, crop, screen, window, thresholds = DEF
     .sort((a, b) => Math.hypot(a.p.x - hint.x, a.p.y - hint.y) - Math.hypot(b.p.x - hint.x, b.p.y - hint.y))[0]!;
   const note = ties.length > 1 ? `; ${ties.length} places look alike, took the nearest to where it was` : '';
   return { found: true, how: 'relocated:template', point: pick.p, score: pick.m.score, detail: `relocated by template match (${pick.m.score.toFixed(2)}), ${moved(recorded, pick.p)}${note}` };
+}
+
+/** How near the target a slower strategy must find it to confirm a weak match, in screen px. */
+const CONFIRM_PX = 12;
+
+/**
+ * A weak match confirmed by a slower strategy that found the target at the same place: its exact
+ * point, said as confirmed. Undefined when the other strategy found it elsewhere (then that one wins).
+ */
+export function confirmWeak(evidence: Evidence, weak: Found, by: Found): Found | undefined {
+  if (Math.hypot(by.point.x - weak.point.x, by.point.y - weak.point.y) > CONFIRM_PX) return undefined;
+  const p = weak.point;
+  const where = weak.how === 'replayed' ? `replayed at (${p.x}, ${p.y})` : `relocated with its window, ${moved(evidence.point, p)}`;
+  const how = by.how === 'relocated:a11y' ? 'its accessibility name' : by.how === 'relocated:ocr' ? `OCR of '${evidence.text}'` : by.how;
+  return { ...weak, detail: `${where} (weak match ${(weak.score ?? 0).toFixed(2)}, confirmed by ${how})` };
 }
 
 /** OCR of the whole screen for the recorded word; about half a second at 1280x800. */

@@ -8,7 +8,7 @@ import type { A11yFinder } from './a11y.ts';
 import { resolveParams, substitute, substituteTool, type Automation, type Step, type StepAction } from './automation.ts';
 import { throughLens } from './evidence.ts';
 import { decodeGray, encodePng, type Gray } from './gray.ts';
-import { DEFAULT_THRESHOLDS, locateByA11y, locateByShape, locateByText, type Found, type How, type NotFound, type Thresholds } from './locate.ts';
+import { confirmWeak, DEFAULT_THRESHOLDS, locateByA11y, locateByShape, locateByText, type Found, type How, type NotFound, type Thresholds } from './locate.ts';
 import { template, type Template } from './match.ts';
 import { ocrWords, type OcrWord } from './ocr.ts';
 import type { WindowInfo, WindowProbe } from './window-probe.ts';
@@ -270,6 +270,9 @@ export class ReplayPlanner implements Planner {
         const r = await locateByText(e, screen, window, words, signal);
         result = r.found ? r : failed(r);
       }
+      // A weak match is acted on only where the name or the word says the target is.
+      const weak = l.result.weak;
+      if (result.found && weak) result = confirmWeak(e, weak, result) ?? result;
       out.push({ ...l, result });
     }
     return out;

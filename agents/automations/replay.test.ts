@@ -152,6 +152,24 @@ describe('replaying an automation', () => {
     expect(inputs(driver)[0]).toEqual({ type: 'click', x: 685, y: 340, button: 'left' });
   });
 
+  it('never acts on a weak match alone: another button in its place fails the step, typing nothing; the name found there confirms it', async () => {
+    const store = tmp.open();
+    const automation = await saved(store);
+    // A button of the same frame but another word where Save was: a weak match (about 0.75), nothing else.
+    const quit = await scene([...filler(), { ...SAVE, text: 'Quit' }]);
+    const refused = await replay(store, automation, quit, { ocr: false });
+    expect(refused.result.status).toBe('failed');
+    expect(refused.result.reason).toMatch(/step 1\/3 click 'Save': target not found on screen \(best template match 0\.[67]\d < 0\.8\)/);
+    expect(inputs(refused.driver)).toEqual([]);
+    // Its accessible name says the button there is still Save (drawn another way): the weak match is used, as confirmed.
+    const named = withA11y(automation, { name: 'Save', role: 'push button' });
+    const finder = fakeFinder([{ name: 'Save', role: 'push button', box: { left: 500, top: 400, width: 90, height: 30 } }]);
+    const confirmed = await replay(store, named, quit, { ocr: false, a11y: finder });
+    expect(confirmed.result.status, confirmed.result.reason).toBe('done');
+    expect(inputs(confirmed.driver)[0]).toEqual({ type: 'click', x: 545, y: 415, button: 'left' });
+    expect(ofType(store, confirmed.run.id, 'model_responded')[0]!.thought).toMatch(/^step 1\/3 click 'Save': replayed at \(545, 415\) \(weak match 0\.[67]\d, confirmed by its accessibility name\)$/);
+  });
+
   it('finds a target whose look changed by its word (OCR)', async () => {
     const store = tmp.open();
     const target = { text: 'Invoices', x: 300, y: 300 };

@@ -7,7 +7,7 @@ import { compareDocxFiles, compareImageList, compareImages, comparePptxFiles } f
 import { comparePdfs } from './pdf-metrics.ts';
 import { similarity } from './similarity.ts';
 import { tableViewRule } from './table-view-rules.ts';
-import { checkDirectJsonObject, isExpectedActiveTab, isExpectedTabs, isExpectedUrlPatternMatch } from './web-metrics.ts';
+import { checkDirectJsonObject, checkJsonSettings, isExpectedActiveTab, isExpectedTabs, isExpectedUrlPatternMatch } from './web-metrics.ts';
 import { cellNumber, cellsEqual, cellText, readSheets, sheetDifference, type Sheet } from './sheets.ts';
 
 export interface MetricOutcome {
@@ -213,6 +213,7 @@ export const METRICS: Record<string, Metric> = {
   is_expected_tabs: isExpectedTabs,
   is_expected_url_pattern_match: isExpectedUrlPatternMatch,
   check_direct_json_object: checkDirectJsonObject,
+  check_json_settings: checkJsonSettings,
 };
 
 export const METRIC_NAMES = Object.keys(METRICS);

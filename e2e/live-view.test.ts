@@ -1,12 +1,14 @@
 // The live view of a sandboxed run over `deskpilot serve`: refused without the token, frames that
 // follow the sandbox, input dropped unless taken over; a takeover's click and typing land in the
-// sandbox's xterm (a file on disk), are logged as operator actions, and the model is told of them.
+// sandbox's xterm (a file on disk), are logged as operator actions with a screenshot after each burst
+// (stored, masked like the agent's), and the model is told of them.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoggedRunEvent } from '../agents/run/events.ts';
@@ -17,6 +19,8 @@ import { launchChromium, mockProvider, serve, SHOTS, writeSettings, type Served 
 
 const run = promisify(execFile);
 const KEY = 'sk-live-view-test-key';
+/** A private area of the screen (settings): blacked out of the operator's screenshots as of the agent's. */
+const PRIVATE = { x: 1080, y: 700, width: 200, height: 100 };
 
 let mock: MockOpenAI;
 let server: Served;
@@ -27,7 +31,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dp-live-'));
   outDir = mkdtempSync(join(tmpdir(), 'dp-live-out-'));
   mock = await startMockOpenAI({ apiKey: KEY, models: ['mock-cu'] });
-  writeSettings(dataDir, { ...mockProvider(mock.url), runOn: 'sandbox', run: { approve: 'always', maxSteps: 10, maxSeconds: 300 } });
+  writeSettings(dataDir, { ...mockProvider(mock.url), runOn: 'sandbox', run: { approve: 'always', maxSteps: 10, maxSeconds: 300, privacy: { areas: [PRIVATE] } } });
   server = await serve(['--data-dir', dataDir]);
   await server.call('settings.setKey', { providerId: 'mock', apiKey: KEY });
 });
@@ -67,6 +71,45 @@ async function changedWithin(client: RfbTestClient, before: Uint8Array, ms: numb
 }
 
 type RunStartedEvent = Extract<LoggedRunEvent, { type: 'run_started' }>;
+type OperatorShot = Extract<LoggedRunEvent, { type: 'operator_screenshot' }>;
+
+const operatorShots = async (runId: string) => (await events(runId)).filter((e): e is OperatorShot => e.type === 'operator_screenshot');
+
+/** A stored screenshot's pixels (RGB), read from the blob file in the data folder. */
+async function shotPixels(shot: OperatorShot): Promise<{ data: Buffer; width: number; height: number }> {
+  const file = join(dataDir, 'blobs', shot.ref.slice(7, 9), shot.ref);
+  const { data, info } = await sharp(readFileSync(file)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** Pixels of a screen rectangle (screen pixels, scaled to the shot's image) that differ between two shots. */
+async function changedPixels(a: OperatorShot, b: OperatorShot, r: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const [pa, pb] = await Promise.all([shotPixels(a), shotPixels(b)]);
+  const sx = a.image.width / a.screen.width;
+  const sy = a.image.height / a.screen.height;
+  let n = 0;
+  for (let y = Math.floor(r.y * sy); y < Math.min(pa.height, Math.ceil((r.y + r.height) * sy)); y++) {
+    for (let x = Math.floor(r.x * sx); x < Math.min(pa.width, Math.ceil((r.x + r.width) * sx)); x++) {
+      const i = (y * pa.width + x) * 3;
+      if (pa.data[i] !== pb.data[i] || pa.data[i + 1] !== pb.data[i + 1] || pa.data[i + 2] !== pb.data[i + 2]) n++;
+    }
+  }
+  return n;
+}
+
+/** Whether every pixel of a screen rectangle is black in the shot. */
+async function blackIn(shot: OperatorShot, r: { x: number; y: number; width: number; height: number }): Promise<boolean> {
+  const p = await shotPixels(shot);
+  const sx = shot.image.width / shot.screen.width;
+  const sy = shot.image.height / shot.screen.height;
+  for (let y = Math.ceil(r.y * sy); y < Math.min(p.height, Math.floor((r.y + r.height) * sy)); y++) {
+    for (let x = Math.ceil(r.x * sx); x < Math.min(p.width, Math.floor((r.x + r.width) * sx)); x++) {
+      const i = (y * p.width + x) * 3;
+      if (p.data[i] || p.data[i + 1] || p.data[i + 2]) return false;
+    }
+  }
+  return true;
+}
 
 /** Starts a run whose first action waits for approval, so it stays on its sandbox; its id and display. */
 async function startWaitingRun(text: string): Promise<{ runId: string; display: string }> {
@@ -144,7 +187,9 @@ describe('live view of a sandboxed run', () => {
     const another = randomBytes(12).toString('hex');
     await expect(server.call('runs.takeover', { runId, viewer: another })).rejects.toThrow(/another operator/);
     const written = join(outDir, 'operator.txt');
+    // Two bursts: the click, then (once its screenshot is in) the typing; each ends with a screenshot of its own.
     client.click(cx, cy);
+    await expect.poll(async () => (await operatorShots(runId)).length, { timeout: 10_000 }).toBe(1);
     client.type(`echo operator-typed > ${written}\n`);
     expect(await waitForFile(written, 10_000)).toBe('operator-typed\n');
 
@@ -152,6 +197,24 @@ describe('live view of a sandboxed run', () => {
     await expect.poll(async () => (await operator()).some((a) => a.type === 'type' && a.text.includes('operator-typed')), { timeout: 5000 }).toBe(true);
     const actions = await operator();
     expect(actions[0]).toEqual({ type: 'click', x: cx, y: cy, button: 'left' });
+
+    // The screenshot after the typing follows its action in the log, is stored, shows the typed line where the
+    // screenshot after the click did not, and has the private area blacked out like the agent's screenshots.
+    await expect.poll(async () => (await operatorShots(runId)).length, { timeout: 10_000 }).toBe(2);
+    const log = await events(runId);
+    const [afterClick, afterTyping] = await operatorShots(runId);
+    const typedAt = log.find((e) => e.type === 'operator_action' && e.action.type === 'type')!.seq;
+    expect(afterTyping!.seq).toBeGreaterThan(typedAt);
+    expect(afterClick!.seq).toBeLessThan(typedAt);
+    expect(afterTyping!.ref).not.toBe(afterClick!.ref);
+    expect(existsSync(join(dataDir, 'blobs', afterTyping!.ref.slice(7, 9), afterTyping!.ref))).toBe(true);
+    const blob = await fetch(`${server.base}/api/blobs/${afterTyping!.ref}`, { headers: bearer() });
+    expect(blob.status).toBe(200);
+    const xterm = { x: g['X']!, y: g['Y']!, width: g['WIDTH']!, height: g['HEIGHT']! };
+    expect(await changedPixels(afterClick!, afterTyping!, xterm)).toBeGreaterThan(50);
+    expect(await blackIn(afterTyping!, PRIVATE)).toBe(true);
+    const step1 = log.find((e) => e.type === 'screenshot_captured')!;
+    expect(afterTyping!.image).toEqual(step1.type === 'screenshot_captured' ? step1.image : undefined); // the size the agent's steps have
 
     // Hand back: the run resumes; its next model request says what the operator did.
     const back = (await server.call('runs.handback', { runId })) as { actions: number };
@@ -216,6 +279,10 @@ describe('live view in Chromium (noVNC)', () => {
       await expect.poll(async () => (await events(runId)).filter((e) => e.type === 'operator_action').length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
       const notes = page.getByTestId('note').filter({ hasText: 'Operator:' });
       await expect.poll(() => notes.allTextContents(), { timeout: 5000 }).toEqual(expect.arrayContaining([expect.stringContaining('from-page')]));
+      // The screen after the operator's actions, beside them in the timeline, loaded from the store.
+      const shotImg = page.getByTestId('operator-shot').last();
+      await expect.poll(() => shotImg.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0).catch(() => false), { timeout: 10_000 }).toBe(true);
+      expect((await operatorShots(runId)).map((e) => e.ref)).toContain(await shotImg.getAttribute('data-ref'));
       const click = (await events(runId)).find((e) => e.type === 'operator_action' && e.action.type === 'click') as Extract<LoggedRunEvent, { type: 'operator_action' }>;
       const at = click.action as { x: number; y: number };
       expect(Math.abs(at.x - centre.x)).toBeLessThanOrEqual(2);

@@ -1,6 +1,7 @@
 // Live views of sandboxed runs and takeovers: a viewer's RFB stream passes through here, its input
 // dropped unless its operator has taken the run over; then each click and key is logged as an
-// operator_action, and handing back tells the model what the operator did.
+// operator_action, the screen after each burst of them as an operator_screenshot, and handing back
+// tells the model what the operator did.
 import type { Socket } from 'node:net';
 import type { DesktopAction } from '../desktop/actions.ts';
 import { LiveView } from '../desktop/live-view.ts';
@@ -24,6 +25,10 @@ interface Takeover {
   viewer: string;
   input: OperatorInput;
   actions: DesktopAction[];
+  /** Actions logged since the last operator screenshot. */
+  unshot: number;
+  /** The screenshot being taken, if any: one at a time, in order. */
+  shooting: Promise<void>;
 }
 
 export class LiveSessions {
@@ -69,25 +74,45 @@ export class LiveSessions {
     if (current && current.viewer !== viewer) throw new CommandError('conflict', 'another operator has taken this run over: wait until they hand it back');
     run.control.pause();
     if (current) return;
-    const actions: DesktopAction[] = [];
-    const input = new OperatorInput((action) => {
-      actions.push(action);
-      this.opts.store.append(runId, { type: 'operator_action', action });
-    });
-    this.takeovers.set(runId, { viewer, input, actions });
+    // One screenshot per burst (when the operator's input has paused), not per action: a run of arrow
+    // keys or a typed word would otherwise cost a capture per key, and the screen mid-burst says little.
+    const takeover: Takeover = {
+      viewer, actions: [], unshot: 0, shooting: Promise.resolve(),
+      input: new OperatorInput(
+        (action) => {
+          takeover.actions.push(action);
+          takeover.unshot += 1;
+          this.opts.store.append(runId, { type: 'operator_action', action });
+        },
+        () => void this.shoot(runId, takeover),
+      ),
+    };
+    this.takeovers.set(runId, takeover);
     void run.finished.finally(() => this.takeovers.delete(runId));
   }
 
-  /** Ends the takeover: the model is told what the operator did, and the run resumes. */
-  handback(runId: string): { actions: number } {
+  /** Ends the takeover: the screen the operator leaves is recorded, the model is told what they did, and the run resumes. */
+  async handback(runId: string): Promise<{ actions: number }> {
     const takeover = this.takeovers.get(runId);
     const run = this.opts.host.get(runId);
     if (!takeover || !run) throw new CommandError('conflict', 'this run has not been taken over (or it has ended)');
     takeover.input.flush();
     this.takeovers.delete(runId);
+    await this.shoot(runId, takeover);
     run.control.steer(describeOperatorActions(takeover.actions));
     run.control.resume();
     return { actions: takeover.actions.length };
+  }
+
+  /** Records the screen after the actions logged since the last screenshot, if there are any. */
+  private shoot(runId: string, takeover: Takeover): Promise<void> {
+    if (takeover.unshot === 0) return takeover.shooting;
+    takeover.unshot = 0;
+    takeover.shooting = takeover.shooting
+      .then(() => this.opts.host.get(runId)?.recordOperatorScreen())
+      // The display went with the run (it ended meanwhile): its end says why; there is nothing to record.
+      .then(() => undefined, () => undefined);
+    return takeover.shooting;
   }
 
   close(): Promise<void> {

@@ -20,7 +20,7 @@ export interface ExportedFile {
 function screenshots(store: Store, events: LoggedRunEvent[]): Map<string, string> {
   const urls = new Map<string, string>();
   for (const e of events) {
-    if (e.type !== 'screenshot_captured' || !isBlobRef(e.ref) || urls.has(e.ref)) continue;
+    if ((e.type !== 'screenshot_captured' && e.type !== 'operator_screenshot') || !isBlobRef(e.ref) || urls.has(e.ref)) continue;
     const ref = e.ref;
     const ext = ref.slice(ref.lastIndexOf('.') + 1);
     try {
@@ -79,6 +79,10 @@ function htmlReport(run: Run, events: LoggedRunEvent[], shots: Map<string, strin
     if (e.type === 'screenshot_captured') {
       const url = shots.get(e.ref);
       body.push(url ? `<img alt="screen at step ${e.step}" src="${url}" width="${e.image.width}" height="${e.image.height}">` : `<p class="gone">screenshot ${escape(e.ref)} was deleted</p>`);
+    }
+    if (e.type === 'operator_screenshot') {
+      const url = shots.get(e.ref);
+      body.push(url ? `<img alt="screen after the operator's actions" src="${url}" width="${e.image.width}" height="${e.image.height}">` : `<p class="gone">screenshot ${escape(e.ref)} was deleted</p>`);
     }
     const lines = formatEvent(e).filter((l) => e.type !== 'step_started' || !/^step \d+$/.test(l));
     if (lines.length) body.push(`<pre class="${escape(e.type)}">${escape(lines.join('\n'))}</pre>`);

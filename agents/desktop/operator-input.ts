@@ -51,14 +51,21 @@ export class OperatorInput {
   private scroll: Extract<DesktopAction, { type: 'scroll' }> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly emit: (action: DesktopAction) => void) {}
+  constructor(
+    private readonly emit: (action: DesktopAction) => void,
+    /** Called when the input has paused (IDLE_MS) and what was held back is written out: the end of a burst. */
+    private readonly onIdle?: () => void,
+  ) {}
 
   feed(msg: RfbClientMessage, now = Date.now()): void {
     if (msg.kind === 'pointer') this.pointer(msg.buttons, msg.x, msg.y, now);
     else if (msg.kind === 'key') this.key(msg.down, msg.keysym);
     else return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), IDLE_MS);
+    this.timer = setTimeout(() => {
+      this.flush();
+      this.onIdle?.();
+    }, IDLE_MS);
     this.timer.unref();
   }
 

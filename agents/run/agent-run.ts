@@ -93,6 +93,24 @@ export class AgentRun {
     return this.deps.tools?.names ?? [];
   }
 
+  /**
+   * Records the screen after an operator's actions (a takeover): captured through the run's own driver, so
+   * private regions are masked as in the steps' screenshots, at the size the model is sent. Nothing is
+   * appended once the run has ended. The stored ref, or undefined when the run ended first.
+   */
+  async recordOperatorScreen(): Promise<string | undefined> {
+    const { driver, planner, store } = this.deps;
+    const signal = this.control.signal;
+    const t0 = performance.now();
+    const screen = await driver.screenSize(signal);
+    const image = planner.imageSizeFor(screen);
+    const shot = await driver.capture({ format: 'png', ...(image.width !== screen.width ? { width: image.width } : {}) }, signal);
+    if (this.control.isClosed) return undefined;
+    const ref = store.putBlob(shot.data, shot.format);
+    this.append({ type: 'operator_screenshot', ref, image: shot.image, screen: shot.screen, ms: Math.round(performance.now() - t0) });
+    return ref;
+  }
+
   static start(deps: AgentRunDeps, input: AgentRunInput): AgentRun {
     return new AgentRun(deps, input);
   }

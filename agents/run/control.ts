@@ -25,6 +25,11 @@ export class RunControl {
     return this.paused;
   }
 
+  /** The run has ended: nothing more may be logged for it. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   pause(): void {
     if (this.paused || this.signal.aborted || this.closed) return;
     this.paused = true;

@@ -110,6 +110,7 @@ function eventLines(e: LoggedEvent): string[] {
     case 'step_started':
       return [`step ${e.step}`];
     case 'screenshot_captured':
+    case 'operator_screenshot':
     case 'model_requested':
       return [];
     case 'model_responded': {

@@ -5,6 +5,7 @@ import { clock, cost, duration, tokens } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { describeView } from '../state/timeline/describe.ts';
 import type { ActionView, Note, Outcome, StepView } from '../state/timeline/types.ts';
+import { useBlobUrl } from '../state/use-app.ts';
 import { StepThumbnail } from './step-thumbnail.tsx';
 import { ToolCall } from './tool-call.tsx';
 
@@ -92,6 +93,19 @@ export function NoteLine({ note }: { note: Note }) {
   return (
     <p className={`note note-${note.kind}`} data-testid="note">
       {text} <span className="muted small">{clock(note.at)}</span>
+      {note.shot ? <OperatorShot shot={note.shot} /> : null}
     </p>
+  );
+}
+
+/** The screen after the operator's actions, small, beside the last of them. */
+function OperatorShot({ shot }: { shot: NonNullable<Note['shot']> }) {
+  const blobUrl = useBlobUrl();
+  const { width, height } = shot.image;
+  return (
+    <img
+      className="note-shot" data-testid="operator-shot" data-ref={shot.ref} src={blobUrl(shot.ref)} alt={t('step.operatorShot')}
+      loading="lazy" decoding="async" width={width} height={height} draggable={false}
+    />
   );
 }

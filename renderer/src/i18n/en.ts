@@ -132,6 +132,7 @@ const en = {
   'live.takeOver': 'Take over',
   'live.handBack': 'Hand back',
   'step.operatorAction': 'Operator: {text}',
+  'step.operatorShot': 'The screen after the operator\'s actions',
   'run.noScreen': 'No screenshot yet.',
   'run.notFound': 'This run was not found.',
   'run.totals': '{steps} · {actions} · {tokens} tokens · model {model}',

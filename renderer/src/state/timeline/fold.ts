@@ -4,7 +4,7 @@
 // identity, which is what lets memoized rows skip re-rendering.
 import type { LoggedRunEvent } from '../../../../agents/contract.ts';
 import { actionPoints, screenToImage } from './geometry.ts';
-import { TOOL_OUTPUT_CAP, type ActionView, type ClickPoint, type FoldedStatus, type Note, type StepView, type TimelineState, type ToolView } from './types.ts';
+import { TOOL_OUTPUT_CAP, type ActionView, type ClickPoint, type FoldedStatus, type Note, type Shot, type StepView, type TimelineState, type ToolView } from './types.ts';
 import { describeOperatorAction } from './operator-action.ts';
 
 export function emptyTimeline(): TimelineState {
@@ -122,6 +122,20 @@ class Draft {
     const step = this.lastStep(seq, at);
     if (step) step.notes.push(note);
     else this.s.notes = [...this.s.notes, note];
+  }
+
+  /** The screen after a burst of operator actions goes beside the latest of them that has none yet. */
+  private operatorShot(shot: Shot, seq: number, at: number): void {
+    const step = this.lastStep(seq, at);
+    const notes = step ? step.notes : this.s.notes.slice();
+    for (let i = notes.length - 1; i >= 0; i--) {
+      const n = notes[i]!;
+      if (n.kind !== 'operator_action') continue;
+      if (n.shot) break; // the actions since then were already shown with one
+      notes[i] = { ...n, shot };
+      break;
+    }
+    if (!step) this.s.notes = notes;
   }
 
   private clearClick(actionId: string): void {
@@ -355,6 +369,9 @@ class Draft {
         break;
       case 'operator_action':
         this.note('operator_action', describeOperatorAction(e.action), seq, at);
+        break;
+      case 'operator_screenshot':
+        this.operatorShot({ ref: e.ref, image: e.image, screen: e.screen, ms: e.ms }, seq, at);
         break;
       case 'run_paused':
         s.paused = true;

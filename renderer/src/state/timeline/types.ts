@@ -102,6 +102,8 @@ export interface Note {
   text: string;
   /** The MCP server left out (mcp_server_failed only). */
   server?: string;
+  /** The screen after this operator action and the ones just before it (operator_action only, the last of a burst). */
+  shot?: Shot;
   at: number;
   seq: number;
 }

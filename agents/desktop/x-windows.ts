@@ -1,7 +1,10 @@
-// Facts about an X display's windows through xdotool and xprop: which match a class or title, where
-// they are (frame included), what is under a point, which has the focus. Used by the privacy and
-// window-policy wrappers; every query is one short process on the run's own display.
-import { execFile } from 'node:child_process';
+// Facts about an X display's windows: which match a class or title, where they are (frame
+// included), what is under a point, which has the focus. Used by the privacy and window-policy
+// wrappers around every capture and action, so each query is a round trip on the display's one
+// long-lived connection (x-connection.ts), not a process.
+import { XConnection, XQueryError, type XTarget } from './x-connection.ts';
+
+export { XQueryError, type XTarget };
 
 export interface Rect {
   x: number;
@@ -15,78 +18,87 @@ export interface XWindow extends Rect {
   /** WM_CLASS instance and class, e.g. ["xterm", "XTerm"]. */
   classes: string[];
   title: string;
+  /** The window a dialog belongs to (WM_TRANSIENT_FOR), if it is one. */
+  transientFor?: string | undefined;
 }
 
-/** The display (and its environment, for a sandbox's XAUTHORITY) the queries run against. */
-export interface XTarget {
-  display: string;
-  env?: Record<string, string | undefined>;
+const strings = (data: Buffer) => data.toString('latin1').split('\0').filter(Boolean);
+
+async function classesOf(c: XConnection, wid: number): Promise<string[]> {
+  const prop = await c.property(wid, 'WM_CLASS');
+  return prop ? strings(prop.data) : [];
 }
 
-export class XQueryError extends Error {
-  override name = 'XQueryError';
+async function titleOf(c: XConnection, wid: number): Promise<string> {
+  const utf8 = await c.property(wid, '_NET_WM_NAME');
+  if (utf8) return utf8.data.toString('utf8');
+  const legacy = await c.property(wid, 'WM_NAME');
+  return legacy ? legacy.data.toString('latin1') : '';
 }
 
-function run(x: XTarget, cmd: string, args: string[], okEmpty = false): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { env: { ...process.env, ...x.env, DISPLAY: x.display }, timeout: 5000 }, (err, stdout) => {
-      // xdotool search exits 1 when nothing matches: an answer, not a failure.
-      if (err && okEmpty && typeof err.code === 'number' && err.code === 1 && stdout.trim() === '') return resolve('');
-      if (err) return reject(new XQueryError(`${cmd} ${args.join(' ')} failed on ${x.display}: ${err.message} (is ${cmd} installed?)`));
-      resolve(stdout);
-    });
-  });
+const has = (hay: string, words: readonly string[]) => words.some((w) => w !== '' && hay.toLowerCase().includes(w.toLowerCase()));
+
+/** The managed windows that are on screen now (not minimised, not on another desktop). */
+async function visibleClients(c: XConnection): Promise<number[]> {
+  const ids = await c.windowList('_NET_CLIENT_LIST');
+  const shown = await Promise.all(ids.map((id) => c.viewable(id)));
+  return ids.filter((_, i) => shown[i]);
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Visible windows whose WM_CLASS class or title contains one of the words, ignoring case. */
+/** Visible windows whose WM_CLASS (instance or class) or title contains one of the words, ignoring case. */
 export async function findWindows(x: XTarget, match: { classes?: readonly string[]; titles?: readonly string[] }): Promise<string[]> {
-  const ids = new Set<string>();
-  const searches: string[][] = [];
-  const re = (words: readonly string[]) => words.map(escapeRe).join('|');
-  // --class matches the WM_CLASS class ("KeePassXC"); one search per kind keeps each capture to one or two spawns.
-  if (match.classes?.length) searches.push(['--class', re(match.classes)]);
-  if (match.titles?.length) searches.push(['--name', re(match.titles)]);
-  const outs = await Promise.all(searches.map((s) => run(x, 'xdotool', ['search', '--onlyvisible', ...s], true)));
-  for (const out of outs) for (const id of out.split('\n').map((l) => l.trim()).filter(Boolean)) ids.add(id);
-  return [...ids];
+  const classes = match.classes ?? [];
+  const titles = match.titles ?? [];
+  if (classes.length === 0 && titles.length === 0) return [];
+  const c = await XConnection.for(x);
+  const ids = await visibleClients(c);
+  const hits = await Promise.all(ids.map(async (id) => {
+    if (classes.length && (await classesOf(c, id)).some((k) => has(k, classes))) return true;
+    return titles.length > 0 && has(await titleOf(c, id), titles);
+  }));
+  return ids.filter((_, i) => hits[i]).map(String);
 }
 
 /** A window's class, title and rectangle on the screen, its frame (title bar, borders) included. */
 export async function describeWindow(x: XTarget, id: string): Promise<XWindow | undefined> {
-  const [geo, props] = await Promise.all([
-    run(x, 'xdotool', ['getwindowgeometry', '--shell', id]).catch(() => ''),
-    run(x, 'xprop', ['-id', id, 'WM_CLASS', '_NET_WM_NAME', 'WM_NAME', '_NET_FRAME_EXTENTS']).catch(() => ''),
+  const c = await XConnection.for(x);
+  const wid = Number(id);
+  const [rect, classes, title, frame, owner] = await Promise.all([
+    c.rect(wid), classesOf(c, wid), titleOf(c, wid), c.property(wid, '_NET_FRAME_EXTENTS'), c.property(wid, 'WM_TRANSIENT_FOR'),
   ]);
-  const num = (k: string) => Number(new RegExp(`^${k}=(-?\\d+)`, 'm').exec(geo)?.[1]);
-  const [gx, gy, w, h] = [num('X'), num('Y'), num('WIDTH'), num('HEIGHT')];
-  if (![gx, gy, w, h].every(Number.isFinite)) return undefined;
-  const classes = [...(/^WM_CLASS\(STRING\) = (.*)$/m.exec(props)?.[1] ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
-  const title = /^_NET_WM_NAME\([^)]*\) = "(.*)"$/m.exec(props)?.[1] ?? /^WM_NAME\([^)]*\) = "(.*)"$/m.exec(props)?.[1] ?? '';
-  const [left, right, top, bottom] = (/^_NET_FRAME_EXTENTS\(CARDINAL\) = (\d+), (\d+), (\d+), (\d+)/m.exec(props)?.slice(1) ?? ['0', '0', '0', '0']).map(Number) as [number, number, number, number];
-  return { id, classes, title, x: gx! - left, y: gy! - top, width: w! + left + right, height: h! + top + bottom };
+  if (!rect) return undefined;
+  const [left, right, top, bottom] = frame?.format === 32 && frame.data.length >= 16 ? [0, 1, 2, 3].map((i) => frame.data.readUInt32LE(i * 4)) : [0, 0, 0, 0];
+  const transientFor = owner?.format === 32 && owner.data.length >= 4 ? String(owner.data.readUInt32LE(0)) : undefined;
+  return { id, classes, title, transientFor, x: rect.x - left!, y: rect.y - top!, width: rect.width + left! + right!, height: rect.height + top! + bottom! };
 }
 
 /** Client windows from bottom to top, as the window manager stacks them. */
 export async function stackingOrder(x: XTarget): Promise<string[]> {
-  const out = await run(x, 'xprop', ['-root', '-notype', '_NET_CLIENT_LIST_STACKING']);
-  return [...out.matchAll(/0x[0-9a-f]+/gi)].map((m) => String(Number.parseInt(m[0], 16)));
+  const c = await XConnection.for(x);
+  return (await c.windowList('_NET_CLIENT_LIST_STACKING')).map(String);
 }
 
 /** The topmost visible window containing the point, if any. */
 export async function windowAt(x: XTarget, point: { x: number; y: number }): Promise<XWindow | undefined> {
-  const visible = new Set((await run(x, 'xdotool', ['search', '--onlyvisible', '--name', ''], true)).split('\n').map((l) => l.trim()).filter(Boolean));
-  const order = (await stackingOrder(x)).filter((id) => visible.has(id)).reverse();
-  for (const id of order) {
-    const w = await describeWindow(x, id);
-    if (w && point.x >= w.x && point.x < w.x + w.width && point.y >= w.y && point.y < w.y + w.height) return w;
-  }
-  return undefined;
+  const c = await XConnection.for(x);
+  const visible = new Set(await visibleClients(c));
+  const order = (await c.windowList('_NET_CLIENT_LIST_STACKING')).filter((id) => visible.has(id)).reverse();
+  const windows = await Promise.all(order.map((id) => describeWindow(x, String(id))));
+  return windows.find((w) => w && point.x >= w.x && point.x < w.x + w.width && point.y >= w.y && point.y < w.y + w.height);
 }
 
-/** The window typing goes to (the window manager's active window). */
+/** The window typing goes to (the window manager's active window), once the focus has stopped moving. */
 export async function focusedWindow(x: XTarget): Promise<XWindow | undefined> {
-  const id = (await run(x, 'xdotool', ['getactivewindow'], true).catch(() => '')).trim();
-  return id ? describeWindow(x, id) : undefined;
+  const c = await XConnection.for(x);
+  // A click just sent reaches the window manager, which moves the focus a moment later: read until two reads agree.
+  let [id] = await c.windowList('_NET_ACTIVE_WINDOW');
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, FOCUS_SETTLE_MS));
+    const [again] = await c.windowList('_NET_ACTIVE_WINDOW');
+    if (again === id) break;
+    id = again;
+  }
+  return id ? describeWindow(x, String(id)) : undefined;
 }
+
+const FOCUS_SETTLE_MS = 30;

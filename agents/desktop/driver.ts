@@ -43,11 +43,19 @@ export interface SettleResult {
   settled: boolean;
 }
 
+/** The operator's answer to a guard of the driver: go ahead (with the action as edited, if it was), or not and why. */
+export type PerformApproval = { approved: true; action?: DesktopActionInput } | { approved: false; reason: string };
+
+/** What the run lends a perform: a way to ask the operator when a guard needs it (a window not open at the start). */
+export interface PerformContext {
+  approve?(reason: string, signal?: AbortSignal): Promise<PerformApproval>;
+}
+
 export interface DesktopDriver {
   readonly display: string;
   capture(opts: CaptureOptions, signal?: AbortSignal): Promise<Screenshot>;
-  /** Validates the action (defaults applied) before any input. */
-  perform(action: DesktopActionInput, signal?: AbortSignal): Promise<void>;
+  /** Validates the action (defaults applied) before any input; without `ctx.approve`, what needs approval is refused. */
+  perform(action: DesktopActionInput, signal?: AbortSignal, ctx?: PerformContext): Promise<void>;
   screenSize(signal?: AbortSignal): Promise<Size>;
   /** Waits until two frames in a row are identical (or the cap); drivers that can compare raw frames do it cheaply. */
   settle?(opts: SettleOptions, signal?: AbortSignal): Promise<SettleResult>;

@@ -1,10 +1,11 @@
 // App allow and deny lists: which windows a run may act on, by WM_CLASS or title. A click, scroll or
 // drag is checked against the window under its point, typing and key presses against the focused
-// window, before any input is sent; a refusal is an error the loop reports to the model.
+// window, before any input is sent; a refusal is an error the loop reports to the model. On the
+// user's own screen a window that was not open when the run started needs the operator's approval.
 import { execFile } from 'node:child_process';
 import type { DesktopActionInput } from './actions.ts';
-import type { DesktopDriver } from './driver.ts';
-import { focusedWindow, windowAt, type XTarget, type XWindow } from './x-windows.ts';
+import type { DesktopDriver, PerformApproval } from './driver.ts';
+import { focusedWindow, stackingOrder, windowAt, type XTarget, type XWindow } from './x-windows.ts';
 
 export interface WindowMatch {
   classes?: readonly string[];
@@ -16,7 +17,29 @@ export interface WindowPolicy {
   deny?: WindowMatch;
   /** When given, only these (and the desktop itself, where no window is) may be acted on. */
   allow?: WindowMatch;
+  /** Ask the operator before acting in a window that was not open when the driver was made (startRun sets it on the user's own screen). */
+  askNew?: boolean;
 }
+
+/** The windows open when the run started, and those the operator approved since; a dialog of one of them counts as it. */
+export class KnownWindows {
+  private readonly ids: Set<string>;
+
+  constructor(ids: Iterable<string>) {
+    this.ids = new Set(ids);
+  }
+
+  has(w: XWindow): boolean {
+    return this.ids.has(w.id) || (w.transientFor !== undefined && this.ids.has(w.transientFor));
+  }
+
+  add(w: XWindow): void {
+    this.ids.add(w.id);
+  }
+}
+
+/** The windows on the display now (the window manager's client list): what a run starts with. */
+export const openWindows = (x: XTarget): Promise<string[]> => stackingOrder(x);
 
 /** The action was aimed at a window the run may not act in: nothing was sent. */
 export class WindowDeniedError extends Error {
@@ -37,6 +60,23 @@ export function refusal(w: XWindow | undefined, policy: WindowPolicy): string | 
   if (matches(w, policy.deny)) return `the window ${name} is on this run's deny list`;
   if (policy.allow && !matches(w, policy.allow)) return `the window ${name} is not on this run's allow list`;
   return undefined;
+}
+
+const describe = (w: XWindow) => `"${w.title || 'untitled'}" (${w.classes.at(-1) || 'no class'})`;
+
+/** The words an approval request and a refusal use for a window the run did not start with. */
+export const newWindowReason = (w: XWindow) => `acting in a window that was not open when the run started: ${describe(w)}`;
+
+export type WindowVerdict = { kind: 'ok' } | { kind: 'refused'; why: string } | { kind: 'ask'; window: XWindow; reason: string };
+
+/** What may happen in the windows an action reaches: refused by the lists, asked about (not known at the start, when `known` is given), or allowed. */
+export function judge(reached: readonly (XWindow | undefined)[], policy: WindowPolicy, known?: KnownWindows): WindowVerdict {
+  for (const w of reached) {
+    const why = refusal(w, policy);
+    if (why) return { kind: 'refused', why };
+  }
+  const unknown = known && reached.find((w): w is XWindow => w !== undefined && !known.has(w));
+  return unknown ? { kind: 'ask', window: unknown, reason: newWindowReason(unknown) } : { kind: 'ok' };
 }
 
 function pointer(x: XTarget): Promise<{ x: number; y: number }> {
@@ -64,18 +104,29 @@ export async function windowsReached(x: XTarget, a: DesktopActionInput): Promise
   }
 }
 
-/** The driver with the policy checked before every action. */
+const NOBODY: PerformApproval = { approved: false, reason: 'nobody could be asked to approve it' };
+
+/** The driver with the lists (and, with askNew, windows opened since it was made) checked before every action, by one window query. */
 export function withWindowPolicy(driver: DesktopDriver, x: XTarget, policy: WindowPolicy): DesktopDriver {
-  if (!policy.deny && !policy.allow) return driver;
+  if (!policy.deny && !policy.allow && !policy.askNew) return driver;
+  // Noted now, as the run starts; a failed query refuses every action rather than letting any through unasked.
+  const start = policy.askNew ? openWindows(x).then((ids) => new KnownWindows(ids)) : undefined;
+  start?.catch(() => undefined);
   const wrapped: DesktopDriver = {
     display: driver.display,
     capture: (opts, signal) => driver.capture(opts, signal),
-    async perform(action, signal) {
-      for (const w of await windowsReached(x, action)) {
-        const why = refusal(w, policy);
-        if (why) throw new WindowDeniedError(`refused before acting: the ${action.type} would reach ${why.replace(/^the window /, 'the window ')}. Act in another window.`);
+    async perform(action, signal, ctx) {
+      const known = await start;
+      for (let current = action; ;) {
+        const verdict = judge(await windowsReached(x, current), policy, known);
+        if (verdict.kind === 'ok') return driver.perform(current, signal);
+        if (verdict.kind === 'refused') throw new WindowDeniedError(`refused before acting: the ${current.type} would reach ${verdict.why}. Act in another window.`);
+        const answer = ctx?.approve ? await ctx.approve(verdict.reason, signal) : NOBODY;
+        if (!answer.approved) throw new WindowDeniedError(`refused before acting: ${verdict.reason}; ${answer.reason}. Act in a window that was open when the run started.`);
+        known!.add(verdict.window);
+        // Looked at again: the screen may have changed while the operator decided, or the action was edited.
+        current = answer.action ?? current;
       }
-      return driver.perform(action, signal);
     },
     screenSize: (signal) => driver.screenSize(signal),
     close: () => driver.close(),

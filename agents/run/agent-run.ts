@@ -3,7 +3,7 @@
 // acted on, and no action is ever retried blindly.
 import { ulid } from 'ulid';
 import type { DesktopAction } from '../desktop/actions.ts';
-import { DisplayLostError, type DesktopDriver, type Screenshot } from '../desktop/driver.ts';
+import { DisplayLostError, type DesktopDriver, type PerformApproval, type Screenshot } from '../desktop/driver.ts';
 import type { Scaling } from '../desktop/geometry.ts';
 import { ModelError, type ActionOutcome, type AgentAction, type Planner, type PlannerStep, type ProposedAction } from '../models/planner.ts';
 import type { ToolSpec } from '../tools/tool.ts';
@@ -345,11 +345,14 @@ export class AgentRun {
 
       await this.control.whilePaused(signal);
       const started = performance.now();
+      // A guard of the driver (a window not open at the start) asks through the run's approvals; an edit is what runs.
+      let performed = screenAction;
+      const approve = (reason: string) => this.approveGuard(actionId, reason, signal, (edited) => (performed = edited));
       try {
-        await this.deps.driver.perform(screenAction, signal);
+        await this.deps.driver.perform(screenAction, signal, { approve });
       } catch (err) {
         // Part of a failed `type` may have reached the screen: the policy keeps it in the line.
-        if (screenAction.type === 'type') this.policy.performed(screenAction);
+        if (performed.type === 'type') this.policy.performed(performed);
         if (signal.aborted) throw err;
         const error = (err as Error).message;
         this.append({ type: 'action_failed', actionId, error });
@@ -358,7 +361,7 @@ export class AgentRun {
         return this.skipRest(proposals, i + 1, 'an earlier action in the batch failed');
       }
       this.append({ type: 'action_performed', actionId, ms: Math.round(performance.now() - started) });
-      this.policy.performed(screenAction);
+      this.policy.performed(performed);
       this.outcomes.push({ status: 'performed', ...(callId ? { callId } : {}), ...(proposed.safetyChecks?.length ? { acknowledgedSafetyChecks: proposed.safetyChecks } : {}) });
     }
     return 'continue';
@@ -385,13 +388,29 @@ export class AgentRun {
   /** Asks the operator when the mode or the risks say so; undefined when no approval was needed. */
   private async approval(actionId: string, risks: string[], proposed: ProposedAction, signal: AbortSignal): Promise<ApprovalDecision | undefined> {
     if (!needsApproval(this.options.approve, risks, proposed)) return undefined;
+    return this.requestApproval(actionId, risks.length ? risks : ['approval mode is "always"'], signal);
+  }
+
+  private async requestApproval(actionId: string, reasons: string[], signal: AbortSignal): Promise<ApprovalDecision> {
     // Waiting before the fact is appended: a subscriber may decide as soon as it sees it.
     const decided = this.control.waitForDecision(actionId, signal);
-    this.append({ type: 'approval_requested', actionId, reasons: risks.length ? risks : ['approval mode is "always"'] });
+    this.append({ type: 'approval_requested', actionId, reasons });
     this.setWaiting(true);
     const decision = await decided.finally(() => this.setWaiting(false));
     this.append({ type: 'approval_decided', actionId, ...decision, by: approverOf(decision) });
     return decision;
+  }
+
+  /** A guard of the driver needs the operator (a window not open at the start): asked like a risky action, whatever the risks; in mode "never" nobody is. */
+  private async approveGuard(actionId: string, reason: string, signal: AbortSignal, onEdit: (action: DesktopAction) => void): Promise<PerformApproval> {
+    if (this.options.approve === 'never') return { approved: false, reason: 'this run asks nobody (approval mode "never")' };
+    const d = await this.requestApproval(actionId, [reason], signal);
+    if (d.decision === 'approve') return { approved: true };
+    if (d.decision === 'edit') {
+      onEdit(d.action);
+      return { approved: true, action: d.action };
+    }
+    return { approved: false, reason: d.decision === 'reject' ? `the operator refused (${rejectReason(d)})` : 'a screen action can only be edited as a screen action' };
   }
 
   /** The tools offered to the model at this step, if the planner can call any. */

@@ -63,12 +63,13 @@ export interface StartedRun {
 
 /** Opens the target and starts the run on it; the target is closed when the run ends. */
 export async function startRun(target: RunTarget, spec: RunSpec, opts: OpenTargetOptions = {}): Promise<StartedRun> {
-  // The run's private regions (added to the password managers always masked) and window lists reach its driver.
+  // The run's private regions (added to the password managers always masked) and window rules reach its driver.
   const { privacy, windows } = spec.options ?? {};
   const opened = await openTarget(target, {
     ...opts,
     privacy: opts.privacy ?? (privacy && { ...privacy, windowClasses: [...DEFAULT_PRIVATE_CLASSES, ...(privacy.windowClasses ?? [])] }),
-    windows: opts.windows ?? windows,
+    // On the user's own screen a window opened after the start needs approval, unless the run's options say not to ask.
+    windows: opts.windows ?? { ...windows, askNew: target.kind === 'display' && windows?.askNew !== false },
   });
   // MCP servers start beside the target; one that cannot is reported in the run, which goes on without it.
   const servers = spec.mcpServers?.length ? await connectRunServers(spec.mcpServers, spec.env ?? process.env) : undefined;

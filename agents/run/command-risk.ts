@@ -34,6 +34,9 @@ const TEXT_PATTERNS: [RegExp, string][] = [
   [/\bDELETE\s+FROM\s+[\w."`[\]]+\s*(?:;|$|\b(?:WHERE|USING|RETURNING|LIMIT)\b)/i, 'deletes rows'],
   [/\bUPDATE\s+[\w."`[\]]+\s+SET\b(?![^;]*\bWHERE\b)/i, 'changes every row of a table'],
 ];
+// A run or replay of ours told to skip approvals would dodge the operator's; judged on words with quotes undone.
+const approvalsOff = (words: string[]) =>
+  words.some((w, i) => w === 'DESKPILOT_APPROVE=never' || w === '--approve=never' || (w === '--approve' && words[i + 1] === 'never'));
 // A shell function that calls itself twice through a pipe or in the background: a fork bomb.
 // Names start where a name cannot continue and bodies are bounded, so a long line stays linear.
 const FORK_BOMB = /(?<![\w:.!@%^-])([\w:.!@%^-]{1,64})\s*\(\s*\)\s*\{[^}]{0,200}?\1\s*\|\s*\1|\bfunction\s+([\w:.-]{1,64})[^{]{0,20}\{[^}]{0,200}?\2\s*\|\s*\2|\bfork\s*\(\s*\)\s*(?:;|\))?\s*while|while\s*(?:True|1|\(1\))\s*:?\s*os\s*\.\s*fork/;
@@ -72,6 +75,7 @@ function judge(text: string, reasons: Set<string>, depth: number): void {
 
   const pipelines = new Map<number, SimpleCommand[]>();
   for (const cmd of parsed.commands) {
+    if (approvalsOff(cmd.words)) reasons.add('turns approvals off');
     const list = pipelines.get(cmd.pipeline);
     if (list) list.push(cmd);
     else pipelines.set(cmd.pipeline, [cmd]);

@@ -140,6 +140,10 @@ export const FLAGGED: CorpusRow[] = [
   ['python3 -c "import os; os.system(\'reboot\')"', 'shell commands from code'],
   // SQL typed into a database prompt.
   ['DELETE FROM users;\n', 'deletes rows'],
+  // A saved skill's replay script told to skip approvals (quotes undone first).
+  ["DESKPILOT_APPROVE=nev''er bash ~/.deskpilot/skills/x/scripts/run.sh\n", 'turns approvals off'],
+  ['deskpilot automations run chores --approve "never"\n', 'turns approvals off'],
+  ['env DESKPILOT_APPROVE=never ./run.sh\n', 'turns approvals off'],
   ['delete from orders where id = 3;', 'deletes rows'],
   ['DROP TABLE users;', 'destroys data'],
   ['TRUNCATE TABLE logs;', 'destroys data'],
@@ -204,6 +208,8 @@ export const FLAGGED: CorpusRow[] = [
 ];
 
 export const HARMLESS: CorpusRow[] = [
+  ['deskpilot automations run chores --approve risky\n', null],
+  ['echo "set --approve never to skip approvals" > notes.txt\n', null],
   ['ls -la\n', null],
   ['ls\n', null],
   ['cat notes.txt', null],

@@ -41,7 +41,7 @@ describe('skillFromAutomation', () => {
     expect(statSync(script).mode & 0o111).not.toBe(0);
 
     const argv = JSON.parse(execFileSync(script, ['who=a b', 'file=/tmp/x'], { env: { ...process.env, DISPLAY: ':77' }, encoding: 'utf8' }));
-    expect(argv).toEqual(['automations', 'run', 'write note_v2', '--db', join(dir, "it's.db"), '--approve', 'never', '--display', ':77', '--param', 'who=a b', '--param', 'file=/tmp/x']);
+    expect(argv).toEqual(['automations', 'run', 'write note_v2', '--db', join(dir, "it's.db"), '--approve', 'risky', '--display', ':77', '--param', 'who=a b', '--param', 'file=/tmp/x']);
     const noDisplay: NodeJS.ProcessEnv = { ...process.env, DESKPILOT_APPROVE: 'always' };
     delete noDisplay['DISPLAY'];
     expect(JSON.parse(execFileSync(script, [], { env: noDisplay, encoding: 'utf8' }))).toEqual(['automations', 'run', 'write note_v2', '--db', join(dir, "it's.db"), '--approve', 'always', '--sandbox']);

@@ -127,7 +127,7 @@ export async function skillFromAutomation(automation: Automation, opts: Automati
     '## How', 'Run its script with the shell tool:', '', '```', usage, '```', '',
     automation.params.length ? 'Parameters (give each as name=value):' : 'It takes no parameters.', ...params, '',
     'It prints each replayed step and exits 0 when the replay is done (non-zero if it failed; `deskpilot runs show RUN_ID` has the details).',
-    'Set DESKPILOT_APPROVE=always|risky|never to choose which replayed actions need approval (default never: the operator approved running this script).', '',
+    'Risky replayed actions need approval as in any run (with nobody to ask, the replay stops there and says why); DESKPILOT_APPROVE=always asks for every one.', '',
     '## Steps it performs', ...automation.steps.map((s, i) => `${i + 1}. ${describeStep(s)}`), '',
   ].join('\n');
 
@@ -151,7 +151,7 @@ export async function skillFromAutomation(automation: Automation, opts: Automati
     // Without a display (a plain terminal) the replay gets a fresh virtual one.
     'target=(--sandbox)',
     'if [ -n "${DISPLAY:-}" ]; then target=(--display "$DISPLAY"); fi',
-    `exec "$NODE" "$DESKPILOT_CLI" automations run ${shellQuote(automation.name)} --db "$DESKPILOT_DB" --approve "\${DESKPILOT_APPROVE:-never}" "\${target[@]}" \${args[@]+"\${args[@]}"}`,
+    `exec "$NODE" "$DESKPILOT_CLI" automations run ${shellQuote(automation.name)} --db "$DESKPILOT_DB" --approve "\${DESKPILOT_APPROVE:-risky}" "\${target[@]}" \${args[@]+"\${args[@]}"}`,
     '',
   ].join('\n');
   return writeSkill(opts.userDir, name, skillMd, script, opts.overwrite ?? false);

@@ -47,7 +47,7 @@ export class SettingsFile {
 
   /** Merges a patch, checks the whole, and writes it atomically; an invalid result changes nothing. */
   update(patch: Partial<Omit<Settings, 'version'>>): Settings {
-    // A patch of `run` without budgets, privacy or window lists (the settings form has no fields for them) keeps those set.
+    // A patch of `run` without budgets, privacy or window rules (a client older than the form's fields for them) keeps those set.
     const { budgets, privacy, windows } = this.current.run;
     const run = patch.run && { budgets, privacy, windows, ...patch.run };
     const next = settingsSchema.safeParse({ ...this.current, ...patch, ...(run ? { run } : {}) });

@@ -22,6 +22,29 @@ export interface Draft {
   maxCommandSeconds: string;
   /** Edited whole in the MCP section; saved as they are. */
   mcpServers: McpServer[];
+  /** Windows and budgets: lists one word a line, limits as typed (empty: none). */
+  governance: GovernanceDraft;
+}
+
+type Run = Settings['run'];
+type Privacy = NonNullable<Run['privacy']>;
+type Budgets = NonNullable<Run['budgets']>;
+export const BUDGET_LIMITS = ['runTokens', 'runCostUsd', 'threadTokens', 'threadCostUsd', 'dayTokens', 'dayCostUsd'] as const satisfies readonly (keyof Budgets)[];
+export type BudgetLimit = (typeof BUDGET_LIMITS)[number];
+
+export interface GovernanceDraft {
+  denyClasses: string;
+  denyTitles: string;
+  allowClasses: string;
+  allowTitles: string;
+  /** On the user's own screen: ask before acting in a window not open when the run started. */
+  askNew: boolean;
+  privateClasses: string;
+  privateTitles: string;
+  /** What the form does not edit (screen areas, OCR masking): kept as saved. */
+  privacyRest: Omit<Privacy, 'windowClasses' | 'windowTitles'>;
+  limits: Record<BudgetLimit, string>;
+  atLimit: Budgets['atLimit'];
 }
 
 export type McpServer = NonNullable<Settings['mcpServers']>[number];
@@ -32,6 +55,7 @@ export const APPROVE_MODES = keys<Settings['run']['approve']>({ always: true, ri
 export const SCREENSHOT_SIZES = keys<Settings['screenshotSize']>({ auto: true, compact: true, standard: true });
 export const RUN_ON = keys<Settings['runOn']>({ current: true, sandbox: true });
 export const LANGUAGES = keys<Settings['language']>({ en: true });
+export const AT_LIMIT = keys<Budgets['atLimit']>({ ask: true, stop: true });
 
 export function toDraft(s: SettingsView): Draft {
   return {
@@ -49,6 +73,44 @@ export function toDraft(s: SettingsView): Draft {
     extraFolders: s.tools.extraFolders.join('\n'),
     maxCommandSeconds: String(s.tools.maxCommandSeconds),
     mcpServers: s.mcpServers ?? [],
+    governance: toGovernanceDraft(s.run),
+  };
+}
+
+const joined = (words: readonly string[] | undefined) => (words ?? []).join('\n');
+
+function toGovernanceDraft(run: Run): GovernanceDraft {
+  const { windowClasses, windowTitles, ...privacyRest } = run.privacy ?? {};
+  const budgets = run.budgets;
+  return {
+    denyClasses: joined(run.windows?.deny?.classes), denyTitles: joined(run.windows?.deny?.titles),
+    allowClasses: joined(run.windows?.allow?.classes), allowTitles: joined(run.windows?.allow?.titles),
+    askNew: run.windows?.askNew !== false,
+    privateClasses: joined(windowClasses), privateTitles: joined(windowTitles), privacyRest,
+    limits: Object.fromEntries(BUDGET_LIMITS.map((k) => [k, budgets?.[k] === undefined ? '' : String(budgets[k])])) as Record<BudgetLimit, string>,
+    atLimit: budgets?.atLimit ?? 'ask',
+  };
+}
+
+/** A list box as the contract takes it: absent when empty. */
+const words = (text: string) => {
+  const list = lines(text);
+  return list.length ? list : undefined;
+};
+
+/** Classes and titles as one match, absent when both are empty (an empty allow list would allow nothing). */
+const match = (classes: string, titles: string) => {
+  const m = { classes: words(classes), titles: words(titles) };
+  return m.classes || m.titles ? m : undefined;
+};
+
+/** The run settings' governance part; always whole objects, so clearing a list clears it. */
+function governancePatch(g: GovernanceDraft): Pick<Run, 'windows' | 'privacy' | 'budgets'> {
+  const limits = Object.fromEntries(BUDGET_LIMITS.flatMap((k) => (g.limits[k].trim() === '' ? [] : [[k, num(g.limits[k])]])));
+  return {
+    windows: { deny: match(g.denyClasses, g.denyTitles), allow: match(g.allowClasses, g.allowTitles), askNew: g.askNew },
+    privacy: { ...g.privacyRest, windowClasses: words(g.privateClasses), windowTitles: words(g.privateTitles) },
+    budgets: { ...limits, atLimit: g.atLimit },
   };
 }
 
@@ -62,7 +124,7 @@ export function toPatch(d: Draft): SettingsPatch {
   return {
     providers: d.providers,
     activeProvider: d.activeProvider,
-    run: { approve: d.approve, maxSteps: num(d.maxSteps), maxSeconds: num(d.maxSeconds) },
+    run: { approve: d.approve, maxSteps: num(d.maxSteps), maxSeconds: num(d.maxSeconds), ...governancePatch(d.governance) },
     screenshotSize: d.screenshotSize,
     historyImages: num(d.historyImages),
     keepScreenshotsDays: num(d.keepScreenshotsDays),

@@ -5,6 +5,7 @@ import type { SettingsView as Settings } from '../../../agents/contract.ts';
 import { t } from '../i18n/index.ts';
 import type { AppInfo } from '../state/settings-slice.ts';
 import { useApp, useAppStore } from '../state/use-app.ts';
+import { GovernanceSettings } from './governance-settings.tsx';
 import { McpServersSettings } from './mcp-servers-settings.tsx';
 import { ProviderRow } from './provider-row.tsx';
 import { APPROVE_MODES, LANGUAGES, RUN_ON, SCREENSHOT_SIZES, providerFromPreset, toDraft, toPatch, type Draft } from './settings-draft.ts';
@@ -157,6 +158,8 @@ function SettingsForm({ settings, info }: { settings: Settings; info: AppInfo })
         </Field>
         <p className="muted small">{t('settings.toolsNote')}</p>
       </fieldset>
+
+      <GovernanceSettings value={draft.governance} onChange={(next) => set('governance', next)} />
 
       <McpServersSettings servers={draft.mcpServers} saved={settings.mcpServers ?? []} onChange={(next) => set('mcpServers', next)} onSave={onSave} />
 

@@ -1,9 +1,10 @@
 // Automations on a real desktop: an agent run through the real OpenAI SDK and the mock server edits a
 // file in mousepad; it is compiled into an automation and replayed with no request reaching the
 // model: as recorded, after the window moved, after the target moved inside the window, with a
-// parameter (through the CLI), and with the app gone (a clear failure, nothing typed).
+// parameter (through the CLI), with the target gone from the open app (a clear failure, nothing typed), and
+// with the app's window opening 2 s late (waited for, then found at its place: nothing relocated).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,7 @@ import { Store } from '../agents/store/store.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
 import { ofType } from './support/agent-harness.ts';
 import { waitForFile } from './support/apps.ts';
-import { closeNote, openNote, place, type NoteWindow } from './support/note-window.ts';
+import { closeNote, openNote, place, type NoteWindow, type Placement } from './support/note-window.ts';
 
 const API_KEY = 'sk-test-automations';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -70,9 +71,9 @@ async function reopen(at = HOME_PLACE, before = ''): Promise<NoteWindow> {
   return note;
 }
 
-async function replay(params: Record<string, string>, opts: { findTimeoutMs?: number } = {}) {
+async function replay(params: Record<string, string>, opts: { findTimeoutMs?: number } = {}, which = automation) {
   const requests = mock.requests.length;
-  const { run } = await startReplay({ store, driver }, automation, {
+  const { run } = await startReplay({ store, driver }, which, {
     params, probe: xdotoolProbe(display.env), verify: evaluatorVerifier({ display, baseDir: dir }), options: { approve: 'never' }, ...opts,
   });
   const result = await run.finished;
@@ -187,7 +188,53 @@ describe('automations on a real desktop', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(await waitForFile(file)).toBe(WITHOUT);
   });
+
+  it('(5) waits for a target whose window opens 2 s after the step starts, and finds it at its place: nothing relocated', { timeout: 120_000 }, async () => {
+    if (note) await closeNote(display, note);
+    note = undefined;
+    await placeNewNotes(HOME_PLACE);
+    writeFileSync(file, TEXT);
+
+    // The app is slow: its window opens 2 s after the replay starts, and mousepad takes a while more on a busy machine.
+    // The step's own timeout (30 s) lets the replay wait for it; the replay's default (3 s) might not.
+    const slow: Automation = { ...automation, steps: automation.steps.map((s, i) => (i === 0 ? { ...s, findTimeoutMs: 30_000 } : s)) };
+    await display.launch('sh', ['-c', 'sleep 2; exec mousepad "$0"', file], { env: { GSETTINGS_BACKEND: 'keyfile' } });
+    const started = Date.now();
+    const { run, result, thoughts } = await replay({ invoice: 'INV-005' }, {}, slow);
+    const id = await display.waitForWindow({ class: 'mousepad' });
+    note = { id, pid: Number((await display.run('xdotool', ['getwindowpid', id])).trim()) };
+    expect(result, result.reason).toMatchObject({ status: 'done' });
+    expect(result.answer).toMatch(/^replayed 4 steps \(4 as recorded\); verified/);
+    // It looked, did not find the window, and looked again until the window was there...
+    expect(thoughts[0]).toMatch(/^step 1\/4 click 'foxtrot': not found yet/);
+    const clicked = thoughts.findIndex((t) => t.startsWith("step 1/4 click 'foxtrot': replayed at"));
+    expect(clicked, thoughts.join('\n')).toBeGreaterThan(0);
+    expect(thoughts[clicked]).toMatch(/replayed at \(\d+, \d+\) \(match (0\.9\d|1\.00)\)$/);
+    const proposed = ofType(store, run, 'action_proposed');
+    const click = proposed.find((e) => e.action.type === 'click')!;
+    const performed = ofType(store, run, 'action_performed').find((e) => e.actionId === click.actionId);
+    expect(performed!.at - started).toBeGreaterThan(1900);
+    // ...then acted where it was recorded: no step relocated, healed, asked or skipped.
+    const hows = proposed.map((e) => (e.raw as { replay?: { how?: string } } | undefined)?.replay?.how);
+    expect(hows.filter((h) => h !== 'waiting')).toEqual(['replayed', 'replayed', 'replayed', 'replayed']);
+    expect(store.readEvents(run.id).some((e) => e.type === 'question_asked')).toBe(false);
+    expect(await waitForFile(file)).toBe(edited('INV-005'));
+  });
 });
+
+/**
+ * Openbox places every new mousepad window at `at` before it maps (as xdotool's windowmove places a frame), so a
+ * window a delayed command opens appears where the automation was recorded, not first somewhere else.
+ */
+async function placeNewNotes(at: Placement): Promise<void> {
+  const rc = readFileSync('/etc/xdg/openbox/rc.xml', 'utf8');
+  const rule = `<application class="Mousepad"><position force="yes"><x>${at.x}</x><y>${at.y}</y></position>` +
+    `<size><width>${at.width}</width><height>${at.height}</height></size><focus>yes</focus></application>`;
+  const dir = join(display.env.XDG_CONFIG_HOME!, 'openbox');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'rc.xml'), rc.replace('<applications>', `<applications>${rule}`));
+  await display.run('openbox', ['--reconfigure']);
+}
 
 /** `node bin/deskpilot.js ARGS` with DISPLAY unset; stdin closed. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {

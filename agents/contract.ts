@@ -179,6 +179,9 @@ export type RecordingStatus = z.infer<typeof recordingStatusSchema>;
 const none = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
+/** A page's live view: it names itself so a takeover gives input to that page only. */
+const viewer = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a viewer id of 8 to 64 letters, digits, _ or -');
+
 export const commands = {
   'app.info': {
     input: none,
@@ -225,7 +228,13 @@ export const commands = {
   'runs.controlAll': { input: z.object({ action: z.enum(['pause', 'resume', 'abort']) }).strict(), output: z.object({ count: z.number().int() }) },
   'runs.steer': { input: z.object({ runId: id, text: z.string().trim().min(1, 'write a message for the agent').max(10_000) }).strict(), output: ok },
   /** Pauses a sandboxed run and gives the live view of the page named `viewer` the sandbox's mouse and keyboard. */
-  'runs.takeover': { input: z.object({ runId: id, viewer: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a viewer id of 8 to 64 letters, digits, _ or -') }).strict(), output: ok },
+  'runs.takeover': { input: z.object({ runId: id, viewer }).strict(), output: ok },
+  /**
+   * Where the page named `viewer` opens the live view of a sandboxed run: a WebSocket URL of one use, soon
+   * expiring (the desktop app's loopback socket with a token of its own). A page of `deskpilot serve` needs
+   * none: it opens serve's /api/vnc/<runId> socket with its own token.
+   */
+  'runs.liveView': { input: z.object({ runId: id, viewer }).strict(), output: z.object({ url: z.string() }) },
   /** Ends a takeover: the model is told what the operator did (a steering message) and the run resumes. */
   'runs.handback': { input: z.object({ runId: id }).strict(), output: z.object({ ok: z.literal(true), actions: z.number().int() }) },
   'approvals.decide': { input: z.object({ runId: id, actionId: id, decision: approvalDecisionSchema }).strict(), output: ok },

@@ -1,10 +1,11 @@
 // The Electron shell. The built bundles are checked everywhere: the preload is CommonJS, requires
 // only 'electron' and exposes exactly call and onEvent; no window weakens its sandbox. Where an
 // Electron binary exists the app is launched with Playwright and probed from its own window.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,6 +14,10 @@ import type { DesktopDriver } from '../agents/desktop/driver.ts';
 import { appRoot, electronBinary, electronVersion, NO_BINARY } from '../electron/electron-binary.ts';
 import { ensureElectronSqlite } from '../electron/native-sqlite.ts';
 import { BrowserWindow as FakeWindow } from '../electron/test-support/fake-electron.ts';
+import { WebSocket } from 'ws';
+import { startMockOpenAI, type MockAction } from './mock-openai/server.ts';
+import { HttpRefusal, RfbTestClient } from './support/rfb-client.ts';
+import { mockProvider, writeSettings } from './support/ui-serve.ts';
 
 // The control strip is exercised against the same stand-in the main-process probe uses.
 vi.mock('electron', () => import('../electron/test-support/fake-electron.ts'));
@@ -180,6 +185,104 @@ describe('the built main process, run in Node with a stand-in electron module', 
     expect(out['secretsFile']).toBeNull();
     expect(out['stderr']).toMatch(/API keys will be kept in memory only and forgotten on quit: .*no keychain/);
   });
+});
+
+describe('the live view in the desktop app (built main process, stand-in electron module, a real sandbox)', () => {
+  const KEY = 'sk-electron-live-key';
+
+  it('runs.liveView gives the page a loopback socket of its own: refused without its token, frames of the sandbox with it, one use', async () => {
+    if (!existsSync(join(dist, 'main.js'))) throw new Error('dist/electron/main.js is missing: the bundle tests above build it');
+    const home = mkdtempSync(join(tmpdir(), 'deskpilot-main-live-'));
+    const mock = await startMockOpenAI({ apiKey: KEY, models: ['mock-cu'] });
+    writeSettings(home, { ...mockProvider(mock.url), runOn: 'sandbox', run: { approve: 'always', maxSteps: 5, maxSeconds: 300 } });
+    mock.setTrajectory([{ thought: 'Wait here.', actions: [{ type: 'type', text: 'echo waiting\n' }] }, { actions: [{ type: 'done', answer: 'Done.' } as unknown as MockAction] }]);
+    const env = { ...process.env, DESKPILOT_HOME: home, FAKE_ELECTRON_PROBE: 'stdin', FAKE_SAFE_STORAGE: 'available', DISPLAY: ':4242' };
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './electron/test-support/register-fake-electron.ts', 'dist/electron/main.js'], { cwd: appRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const replies = new Map<number, unknown>();
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const m of out.matchAll(/^REPLY (.*)$/gm)) {
+        const r = JSON.parse(m[1]!) as { id: number; reply: unknown };
+        replies.set(r.id, r.reply);
+      }
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    let next = 0;
+    /** A call from the main window's page, through main's IPC handler; the unwrapped value. */
+    const call = async <T,>(command: string, input: unknown): Promise<T> => {
+      const id = ++next;
+      child.stdin.write(`${JSON.stringify({ id, command, input })}\n`);
+      await expect.poll(() => replies.has(id), { timeout: 60_000 }).toBe(true);
+      const reply = replies.get(id) as { ok: boolean; value?: T; error?: unknown };
+      if (!reply.ok) throw new Error(`${command}: ${JSON.stringify(reply.error)}`);
+      return reply.value as T;
+    };
+    const events = async (runId: string) => (await call<{ events: LoggedRunEvent[] }>('runs.events', { runId })).events;
+    const status = (url: string) => new Promise<number>((resolve) => {
+      const ws = new WebSocket(url);
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => (ws.close(), resolve(101)));
+      ws.once('error', () => resolve(-1));
+    });
+    try {
+      await expect.poll(() => out.includes('READY'), { timeout: 60_000 }).toBe(true);
+      await call('settings.setKey', { providerId: 'mock', apiKey: KEY });
+      const { id: runId } = await call<{ id: string }>('runs.start', { task: 'wait in the terminal' });
+      // Its first action waits for approval: the run stays on its sandbox meanwhile.
+      await expect.poll(async () => (await events(runId)).some((e) => e.type === 'approval_requested'), { timeout: 90_000 }).toBe(true);
+      const started = (await events(runId)).find((e) => e.type === 'run_started') as Extract<LoggedRunEvent, { type: 'run_started' }>;
+
+      const viewer = 'electron-viewer-1';
+      const { url } = await call<{ url: string }>('runs.liveView', { runId, viewer });
+      const m = /^ws:\/\/127\.0\.0\.1:(\d+)\/live\?token=([A-Za-z0-9_-]{43})$/.exec(url);
+      expect(m, url).not.toBeNull();
+      const port = Number(m![1]);
+      const { url: another } = await call<{ url: string }>('runs.liveView', { runId, viewer });
+      expect(another).not.toBe(url); // a fresh token for each offer
+      // Listening on loopback only, on a port the OS picked.
+      const { stdout: listening } = await promisify(execFile)('ss', ['-ltnH']);
+      expect(listening).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}\\s`));
+      expect(listening).not.toMatch(new RegExp(`(0\\.0\\.0\\.0|\\*|\\[::\\]):${port}\\s`));
+
+      // No token, a wrong one, a run that is not there: refused.
+      const base = `ws://127.0.0.1:${port}/live`;
+      expect(await status(base)).toBe(401);
+      expect(await status(`${base}?token=${'A'.repeat(43)}`)).toBe(401);
+      await expect(RfbTestClient.connect(base, {})).rejects.toBeInstanceOf(HttpRefusal);
+      await expect(call('runs.liveView', { runId: '01NOSUCHRUN', viewer })).rejects.toThrow(/not_found|not active/);
+
+      // With its token: the sandbox's frames, following it.
+      const client = await RfbTestClient.connect(url, {});
+      expect([client.width, client.height]).toEqual([1280, 800]);
+      client.requestUpdate(false);
+      await client.readUpdate();
+      const first = client.fb.slice();
+      expect(first.some((v) => v !== 0)).toBe(true);
+      const display = { ...process.env, DISPLAY: started.display };
+      await promisify(execFile)('xdotool', ['type', '--delay', '5', ': frames-in-electron'], { env: display });
+      let changed = false;
+      for (const deadline = Date.now() + 10_000; !changed && Date.now() < deadline; ) {
+        client.requestUpdate(true);
+        await client.readUpdate();
+        changed = !Buffer.from(client.fb).equals(Buffer.from(first));
+      }
+      expect(changed).toBe(true);
+      // One connection per offer: the same URL again is refused.
+      expect(await status(url)).toBe(401);
+      client.close();
+      await call('runs.control', { runId, action: 'abort' });
+    } finally {
+      child.stdin.end();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await mock.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+    expect(err).not.toMatch(/could not start/);
+  }, 240_000);
 });
 
 describe('the control strip and click marker', () => {

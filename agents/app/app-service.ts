@@ -19,7 +19,7 @@ import type { Approver } from '../run/events.ts';
 import { exportRun } from './run-export.ts';
 import { RunHost } from './run-host.ts';
 import { KeyRing } from './key-binding.ts';
-import { LiveSessions, type LiveStream } from './live-sessions.ts';
+import { LiveSessions, type LiveEndpoint, type LiveStream } from './live-sessions.ts';
 import type { SecretStore } from './secrets.ts';
 import { defaultParallelRuns, SettingsFile } from './settings-file.ts';
 import { mcpHandlers, type McpHandlers } from './mcp-commands.ts';
@@ -41,6 +41,8 @@ export interface AppServiceOptions {
   env?: Record<string, string | undefined>;
   /** Run scheduled automations (default); `deskpilot mcp` opens the data folder without, so the app's schedule fires once. */
   schedule?: boolean;
+  /** The desktop app's door to the live view (runs.liveView); closed with the service. */
+  liveEndpoint?: LiveEndpoint;
 }
 
 type Input<C extends CommandName> = z.output<(typeof commands)[C]['input']>;
@@ -166,6 +168,7 @@ export class AppService {
     await this.recordings.close();
     await this.host.close();
     await this.live.close();
+    await this.opts.liveEndpoint?.close();
     await stopping;
     this.unsubscribe();
     this.listeners.clear();
@@ -288,6 +291,12 @@ export class AppService {
     'runs.takeover': ({ runId, viewer }) => {
       this.live.takeover(runId, viewer);
       return { ok: true as const };
+    },
+    'runs.liveView': async ({ runId, viewer }) => {
+      const endpoint = this.opts.liveEndpoint;
+      if (!endpoint) throw new CommandError('conflict', 'pages of this server open the live view on its own socket (/api/vnc/<run id>) with their token');
+      this.live.check(runId);
+      return { url: await endpoint.offer(() => this.openLiveView(runId, viewer)) };
     },
     'runs.handback': async ({ runId }) => ({ ok: true as const, ...(await this.live.handback(runId)) }),
     'approvals.decide': ({ runId, actionId, decision }) => {

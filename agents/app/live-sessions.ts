@@ -21,6 +21,12 @@ export interface LiveStream {
   close(): void;
 }
 
+/** A transport's own door to the live view (the desktop app's loopback socket): a URL that opens one viewer's stream. */
+export interface LiveEndpoint {
+  offer(open: () => Promise<LiveStream>): Promise<string>;
+  close(): Promise<void>;
+}
+
 interface Takeover {
   viewer: string;
   input: OperatorInput;
@@ -64,6 +70,11 @@ export class LiveSessions {
       },
       close,
     };
+  }
+
+  /** Throws the CommandError a viewer would get when the run has no screen to show. */
+  check(runId: string): void {
+    this.sandboxOf(runId);
   }
 
   /** Pauses the run and gives this viewer the mouse and keyboard of its screen. */

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { app, BrowserWindow, dialog } from 'electron';
 import { AppService } from '../../agents/app/app-service.ts';
+import { LoopbackLiveEndpoint } from '../../agents/server/loopback-live.ts';
 import { defaultDataDir } from '../../agents/store/paths.ts';
 import { ControlStrip } from './control-strip.ts';
 import { setupIpc } from './ipc.ts';
@@ -29,6 +30,8 @@ async function onReady(): Promise<void> {
     secrets: openSecrets(app.getPath('userData')),
     ...(ownDisplay ? { display: ownDisplay } : {}),
     wrapDriver: strip.wrapDriver,
+    // The live view: a loopback WebSocket with a fresh token per viewer, so the preload stays the contract alone.
+    liveEndpoint: new LoopbackLiveEndpoint(),
     ...sqliteBinding(),
   });
   for (const warning of service.warnings) console.warn(`Deskpilot: ${warning}`);

@@ -10,7 +10,8 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' deskpilot-blob: data: blob:",
   "font-src 'self' data:",
-  "connect-src 'self' deskpilot-blob:",
+  // The live view's loopback WebSocket (runs.liveView); each URL carries a token of one use.
+  "connect-src 'self' deskpilot-blob: ws://127.0.0.1:*",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-src 'none'",

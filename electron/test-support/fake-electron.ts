@@ -1,7 +1,9 @@
 // A stand-in for the `electron` module, so the built main process can run in plain Node where no
 // Electron binary exists. It records what main registers, then probes it the way a page would:
 // trusted and untrusted IPC senders, the blob scheme, the security hooks, secrets on disk.
-// With FAKE_ELECTRON_PROBE=1 it prints one line `PROBE <json>` and quits. Used by e2e/electron.test.ts only.
+// With FAKE_ELECTRON_PROBE=1 it prints one line `PROBE <json>` and quits. With FAKE_ELECTRON_PROBE=stdin
+// it is the page instead: each stdin line `{"id","command","input"}` is a call from the main window's
+// top frame, answered by a line `REPLY <json>`; the end of stdin quits. Used by e2e/electron.test.ts only.
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,6 +53,7 @@ export class BrowserWindow extends EventEmitter {
     this.webContents.mainFrame.url = url.href;
     setImmediate(() => this.emit('ready-to-show'));
     if (process.env['FAKE_ELECTRON_PROBE'] === '1' && BrowserWindow.all[0] === this) setImmediate(() => void probe(this).catch((err: Error) => finish({ error: err.stack ?? err.message })));
+    if (process.env['FAKE_ELECTRON_PROBE'] === 'stdin' && BrowserWindow.all[0] === this) setImmediate(() => callsFromStdin(this));
   }
   show(): void { this.visible = true; }
   showInactive(): void { this.visible = true; }
@@ -163,6 +166,26 @@ async function probe(win: BrowserWindow): Promise<void> {
     out['secretsFile'] = null;
   }
   finish(out);
+}
+
+/** The main window's page, played from stdin: one call a line, one REPLY line each, in any order. */
+function callsFromStdin(win: BrowserWindow): void {
+  const call = handlers.get('deskpilot:call')!;
+  const sender = { sender: win.webContents, senderFrame: { ...win.webContents.mainFrame } };
+  console.log('READY');
+  let buffered = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    buffered += chunk;
+    for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, i);
+      buffered = buffered.slice(i + 1);
+      if (!line.trim()) continue;
+      const { id, command, input } = JSON.parse(line) as { id: number; command: string; input: unknown };
+      void Promise.resolve(call(sender, command, input)).then((reply: unknown) => console.log(`REPLY ${JSON.stringify({ id, reply })}`));
+    }
+  });
+  process.stdin.on('end', () => app.quit());
 }
 
 function finish(out: unknown): void {

@@ -1,5 +1,6 @@
 // A sandboxed run's screen, live: noVNC's RFB client over serve's /api/vnc/<runId> socket (the page's
-// token cookie or ?token= go with it). View only until the operator takes over; nothing is drawn on the sandbox.
+// token cookie or ?token= go with it), or in the desktop app over the loopback socket runs.liveView offers.
+// View only until the operator takes over; nothing is drawn on the sandbox.
 import type RFB from '@novnc/novnc';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { t } from '../i18n/index.ts';
@@ -7,8 +8,8 @@ import { useApp, useBlobUrl } from '../state/use-app.ts';
 
 type LinkState = 'connecting' | 'live' | 'closed';
 
-/** Where the live view's socket is, or undefined where there is none (Electron's IPC transport). */
-function liveUrl(blobUrl: (ref: string) => string, runId: string, viewer: string): string | undefined {
+/** Where serve's live view socket is, or undefined where the page has no server of its own (Electron's IPC transport). */
+function serveUrl(blobUrl: (ref: string) => string, runId: string, viewer: string): string | undefined {
   const probe = blobUrl('probe');
   if (!probe.startsWith('/api/')) return undefined;
   const token = new URL(probe, location.href).searchParams.get('token');
@@ -31,7 +32,23 @@ export function LiveView({ runId, paused }: { runId: string; paused: boolean }) 
   const blobUrl = useBlobUrl();
   const takeOver = useApp((s) => s.takeOver);
   const handBack = useApp((s) => s.handBack);
-  const url = liveUrl(blobUrl, runId, viewer);
+  const liveViewUrl = useApp((s) => s.liveViewUrl);
+  const direct = serveUrl(blobUrl, runId, viewer);
+  // In the desktop app the engine offers a socket of its own, with a token for this viewer.
+  const [offered, setOffered] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (direct) return;
+    let gone = false;
+    void liveViewUrl(runId, viewer).then((u) => {
+      if (gone) return;
+      if (u) setOffered(u);
+      else setLink('closed');
+    });
+    return () => {
+      gone = true;
+    };
+  }, [direct, liveViewUrl, runId, viewer]);
+  const url = direct ?? offered;
 
   useEffect(() => {
     if (!url) return;
@@ -65,7 +82,6 @@ export function LiveView({ runId, paused }: { runId: string; paused: boolean }) 
     if (!paused) setControlling(false);
   }, [paused]);
 
-  if (!url) return null;
   const toggle = async () => {
     setBusy(true);
     const ok = controlling ? await handBack(runId) : await takeOver(runId, viewer);

@@ -35,6 +35,8 @@ export interface RunsSlice {
   /** Pauses a sandboxed run and gives the live view named `viewer` its mouse and keyboard; handBack resumes it. */
   takeOver(runId: string, viewer: string): Promise<boolean>;
   handBack(runId: string): Promise<boolean>;
+  /** The live view's socket for this viewer where the transport has no socket of its own (Electron); undefined when there is none. */
+  liveViewUrl(runId: string, viewer: string): Promise<string | undefined>;
   decide(runId: string, actionId: string, decision: Decision): Promise<boolean>;
   answer(runId: string, actionId: string, answer: string): Promise<boolean>;
   exportRun(runId: string, format: 'json' | 'html'): Promise<Export | undefined>;
@@ -202,6 +204,14 @@ export const createRunsSlice = ({ transport }: Deps): Slice<RunsSlice> => (set, 
     steerRun: (runId, text) => attempt(() => transport.call('runs.steer', { runId, text })),
     takeOver: (runId, viewer) => attempt(() => transport.call('runs.takeover', { runId, viewer })),
     handBack: (runId) => attempt(() => transport.call('runs.handback', { runId })),
+    liveViewUrl: async (runId, viewer) => {
+      try {
+        return (await transport.call('runs.liveView', { runId, viewer })).url;
+      } catch (err) {
+        get().reportError(err);
+        return undefined;
+      }
+    },
     decide: (runId, actionId, decision) => attempt(() => transport.call('approvals.decide', { runId, actionId, decision })),
     answer: (runId, actionId, answer) => attempt(() => transport.call('questions.answer', { runId, actionId, answer })),
 

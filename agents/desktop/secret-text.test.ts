@@ -89,6 +89,16 @@ describe('secret words on a screenshot', () => {
     expect(masked(words)).toEqual(['sk-proj-AbC123xyzDEF456ghi', 'JKL789mno']);
   });
 
+  it('joins a key OCR split at a dash, wherever it put the boxes', () => {
+    const words: OcrWord[] = [
+      { text: 'export', box: { x: 678, y: 669, width: 51, height: 13 }, line: 'a' },
+      { text: 'OPENAI_API_KEY=sk-proj', box: { x: 741, y: 669, width: 115, height: 14 }, line: 'a' },
+      { text: '-AbC123xyzDEF456ghiJKL789mno', box: { x: 886, y: 668, width: 303, height: 14 }, line: 'a' },
+    ];
+    expect(masked(words)).toEqual(['OPENAI_API_KEY=sk-proj', '-AbC123xyzDEF456ghiJKL789mno']);
+    expect(masked(line('run ls -la and sk-learn -v here'))).toEqual([]);
+  });
+
   it('does not join numbers across lines', () => {
     expect(masked([...line('4111 1111', 100, 'a'), ...line('1111 1111', 120, 'b')])).toEqual([]);
   });

@@ -76,7 +76,10 @@ export function cardNumberSpans(text: string): [number, number][] {
   return spans;
 }
 
-/** A line's words joined as a reader sees them: a space between words, none where OCR split one word (boxes touching). */
+/**
+ * A line's words joined as a reader sees them: a space between words, none where OCR split one word
+ * (boxes touching, or a piece that ends or starts with a joiner: "KEY=sk-proj" "-AbC123…", whose boxes OCR often gets wrong).
+ */
 function lineText(words: readonly OcrWord[], normalise: (w: string) => string): { text: string; owner: number[] } {
   let text = '';
   const owner: number[] = [];
@@ -84,7 +87,8 @@ function lineText(words: readonly OcrWord[], normalise: (w: string) => string): 
     const prev = words[i - 1];
     if (prev) {
       const gap = w.box.x - (prev.box.x + prev.box.width);
-      if (gap > Math.max(prev.box.height, w.box.height) * 0.25) {
+      const glued = /[-_=]$/.test(prev.text) || /^[-_]/.test(w.text);
+      if (!glued && gap > Math.max(prev.box.height, w.box.height) * 0.25) {
         text += ' ';
         owner.push(-1);
       }

@@ -1,6 +1,8 @@
-// Trust figures: the policy check per action over its corpus, and what redaction adds per stored event.
+// Trust figures: the policy check per action over its corpus, what redaction adds per stored event, and what OCR masking adds per frame.
+import { cpus } from 'node:os';
 import { benchPolicy } from '../../agents/run/policy-bench.ts';
 import { benchRedaction } from '../../agents/store/redact-bench.ts';
+import { benchSecretTextMask } from './secret-text.ts';
 import { printRows } from './stats.ts';
 
 export async function benchTrust(): Promise<void> {
@@ -14,5 +16,11 @@ export async function benchTrust(): Promise<void> {
   printRows('Redaction and caps per stored event', [
     { name: 'redact + cap + serialise', value: `median ${redaction.perEventUs.median.toFixed(1)} µs, p95 ${redaction.perEventUs.p95.toFixed(1)} µs` },
     { name: 'plain JSON.stringify', value: `${redaction.plainUs.toFixed(1)} µs` },
+  ]);
+  const ocr = await benchSecretTextMask();
+  printRows(`OCR masking of card numbers and keys per 1280x800 frame (${ocr.frames} frames, tesseract with one thread)`, [
+    { name: 'added per frame', median: ocr.medianMs, p95: ocr.p95Ms },
+    { name: 'words masked in the frame', value: String(ocr.masked) },
+    { name: 'load average meanwhile', value: `${ocr.load.toFixed(1)} on ${cpus().length} cores` },
   ]);
 }

@@ -241,7 +241,9 @@ export class RunHost {
     const claimed = target.kind === 'display' ? target.display : undefined;
     if (claimed !== undefined) {
       const busy = [...this.active.values()].find((a) => a.display === claimed);
-      if (busy) throw new CommandError('conflict', `run ${busy.run.id} is already using display ${claimed}: wait for it, abort it, or run on a sandbox display`);
+      // Named by its task and start time, words an operator recognises (not its id).
+      const row = busy ? this.opts.store.getRun(busy.run.id) : undefined;
+      if (busy) throw new CommandError('conflict', `${row ? `the run “${clip(row.task)}” started at ${new Date(row.createdAt).toTimeString().slice(0, 5)}` : 'another run'} is already using display ${claimed}: wait for it, abort it, or run on a sandbox`);
       const other = this.opts.busy?.(claimed);
       if (other) throw new CommandError('conflict', `${other}: wait for it to end, or run on a sandbox display`);
       this.starting.set(claimed, (this.starting.get(claimed) ?? 0) + 1);
@@ -326,3 +328,9 @@ export function toolSettingsFrom(settings: Settings): ToolSettings {
 
 // The planner factory speaks CLI flags; the app says where in Settings to fix it.
 const FLAG_WORDS: Record<string, string> = { '--base-url': 'a base URL', '--model': 'a model' };
+
+/** A task short enough to quote in a message. */
+function clip(task: string): string {
+  const line = task.split('\n')[0]!.trim();
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line;
+}

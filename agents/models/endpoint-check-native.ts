@@ -25,7 +25,7 @@ async function steps(run: (ok: (check: Check, detail: string) => void) => Promis
       // The model's page answers the first three at once: which one failed depends on the status.
       if (e.status === undefined) at = 'reachable';
       else {
-        results.push({ check: 'reachable', status: 'ok', detail: `${input.baseURL} answered (HTTP ${e.status})` });
+        results.push({ check: 'reachable', status: 'ok', detail: `${input.baseURL} answered` });
         if (e.status === 401 || e.status === 403 || (e.status === 400 && /api key/i.test(e.text))) at = 'key accepted';
         else {
           results.push({ check: 'key accepted', status: 'ok', detail: 'the request was not refused for its key' });
@@ -36,7 +36,7 @@ async function steps(run: (ok: (check: Check, detail: string) => void) => Promis
     const hint: Record<Check, string> = {
       reachable: 'Is the base URL right, and can this machine reach it?',
       'key accepted': 'Check the key and that it belongs to this service.',
-      'model present': 'Use --model with a model this key can use.',
+      'model present': 'Choose a model this key can use.',
       'vision accepted': 'Is this a vision model?',
       'tools accepted': 'This model may not support computer use: pick one that does.',
     };

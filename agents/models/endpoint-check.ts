@@ -66,7 +66,7 @@ export async function checkEndpoint(input: EndpointCheckInput): Promise<CheckRes
       results.push({ check: 'reachable', status: 'failed', detail: `${input.baseURL}: ${e.text}. Is the server running, and is the base URL right (it usually ends in /v1)?` });
       return skipRest(['key accepted', 'model present', 'vision accepted', 'tools accepted'], 'the endpoint is not reachable');
     }
-    results.push({ check: 'reachable', status: 'ok', detail: `${input.baseURL} answered (${e.text})` });
+    results.push({ check: 'reachable', status: 'ok', detail: `${input.baseURL} answered` });
     if (e.status === 401 || e.status === 403) {
       results.push({ check: 'key accepted', status: 'failed', detail: `the API key was refused (${e.text}). Check the key and that it belongs to this endpoint.` });
       return skipRest(['model present', 'vision accepted', 'tools accepted'], 'the key was refused');
@@ -76,7 +76,7 @@ export async function checkEndpoint(input: EndpointCheckInput): Promise<CheckRes
   if (ids) {
     if (ids.includes(input.model)) results.push({ check: 'model present', status: 'ok', detail: `${input.model} is served` });
     else {
-      results.push({ check: 'model present', status: 'failed', detail: `${input.model} is not among the ${ids.length} models served${ids.length ? ` (e.g. ${ids.slice(0, 5).join(', ')})` : ''}. Use --model with one of them.` });
+      results.push({ check: 'model present', status: 'failed', detail: `${input.model} is not among the ${ids.length} models served${ids.length ? ` (e.g. ${ids.slice(0, 5).join(', ')})` : ''}. Choose one of them as the model.` });
       return skipRest(['vision accepted', 'tools accepted'], 'the model is not served');
     }
   } else results.push({ check: 'model present', status: 'skipped', detail: 'no model list to look in' });

@@ -21,7 +21,7 @@ export interface ProviderPreset {
 export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
   {
     id: 'openai', label: 'OpenAI', adapter: 'openai-responses', baseURL: 'https://api.openai.com/v1', model: 'computer-use-preview', keyEnv: 'OPENAI_API_KEY',
-    notes: 'the computer tool follows the model: computer_use_preview for computer-use-preview, the GA computer tool for --model gpt-5.4 (and other GPT-5.x)',
+    notes: 'the computer tool follows the model: computer_use_preview for computer-use-preview, the GA computer tool for gpt-5.4 and other GPT-5.x models',
   },
   {
     id: 'azure-openai', label: 'Azure OpenAI', adapter: 'openai-responses', model: 'computer-use-preview', keyEnv: 'AZURE_OPENAI_API_KEY',
@@ -35,7 +35,7 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
   {
     id: 'vllm', label: 'vLLM', adapter: 'openai-chat', baseURL: 'http://127.0.0.1:8000/v1', placeholderKey: 'EMPTY',
     chat: { imagesPerRequest: 1, toolChoice: true },
-    notes: 'start vLLM with --enable-auto-tool-choice and a tool-call parser for the model; --limit-mm-per-prompt image=N to allow more images',
+    notes: 'start vLLM with automatic tool choice on and a tool-call parser for the model (its options enable-auto-tool-choice and tool-call-parser); to send more images per request, raise its limit-mm-per-prompt',
   },
   {
     id: 'ui-tars', label: 'UI-TARS (vLLM)', adapter: 'ui-tars', baseURL: 'http://127.0.0.1:8000/v1', model: 'ByteDance-Seed/UI-TARS-1.5-7B', placeholderKey: 'EMPTY',
@@ -54,7 +54,7 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     id: 'gemini', label: 'Google Gemini', adapter: 'gemini', baseURL: 'https://generativelanguage.googleapis.com', model: 'gemini-3.5-flash', keyEnv: 'GEMINI_API_KEY',
     notes: 'Gemini computer use; gemini-2.5-computer-use-preview-10-2025 speaks the older browser action set',
   },
-  { id: 'custom', label: 'Custom OpenAI-compatible', adapter: 'openai-chat', notes: 'give --base-url and --model; pick --adapter if it is not a chat endpoint with tools' },
+  { id: 'custom', label: 'Custom OpenAI-compatible', adapter: 'openai-chat', notes: 'give the base URL and the model; choose another adapter if it is not a chat endpoint with tools' },
 ];
 
 export function findPreset(id: string): ProviderPreset | undefined {

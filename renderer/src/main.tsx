@@ -3,11 +3,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/app.tsx';
 import { parseHash } from './state/route.ts';
+import { applyTheme, readTheme } from './preferences.ts';
 import { createAppStore } from './state/store.ts';
 import { BlobUrlContext, StoreContext } from './state/use-app.ts';
 import { pickTransport } from './transport/pick-transport.ts';
 import './styles.css';
 
+// The chosen theme before the first paint, so a dark page never flashes light.
+applyTheme(readTheme());
 const root = createRoot(document.getElementById('root')!);
 // The server served this page only to a holder of the token (link or cookie); a refused call shows the token page.
 const transport = pickTransport(window);

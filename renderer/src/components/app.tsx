@@ -12,6 +12,7 @@ import { RecordingBanner } from './recording-banner.tsx';
 import { RunLink } from './run-link.tsx';
 import { RunPane } from './run-pane.tsx';
 import { SettingsView } from './settings-view.tsx';
+import { ShortcutHelp } from './shortcut-help.tsx';
 import { Sidebar } from './sidebar.tsx';
 import { ThreadPane } from './thread-pane.tsx';
 import { TokenMissing } from './token-missing.tsx';
@@ -59,6 +60,7 @@ export function App() {
           </div>
         )}
       </main>
+      <ShortcutHelp />
     </div>
   );
 }

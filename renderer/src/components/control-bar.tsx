@@ -1,5 +1,5 @@
-// Controls always in reach at the bottom of the run view: approval cards, the question box,
-// pause/resume, abort, and the steer box.
+// Controls always in reach at the bottom of the run view: the question box first, approval cards,
+// pause/resume, abort, and the steer box (labelled apart, so it is never mistaken for the answer).
 import { useRef, useState } from 'react';
 import { t } from '../i18n/index.ts';
 import { findAction } from '../state/timeline/describe.ts';
@@ -53,10 +53,10 @@ export function ControlBar({ runId, tl, ended }: Props) {
 
   return (
     <footer className="control-bar" data-testid="control-bar">
+      {tl?.pendingQuestion ? <QuestionCard key={tl.pendingQuestion.actionId} runId={runId} question={tl.pendingQuestion} /> : null}
       {approvals.map(({ id, action }, i) => (
         <ApprovalCard key={id} runId={runId} actionId={id} action={action} reasonRef={i === 0 ? rejectRef : undefined} />
       ))}
-      {tl?.pendingQuestion ? <QuestionCard key={tl.pendingQuestion.actionId} runId={runId} question={tl.pendingQuestion} /> : null}
       <div className="control-row">
         {paused ? (
           <button type="button" className="btn" data-testid="resume" disabled={disabled} onClick={() => controlRun(runId, 'resume')}>
@@ -77,10 +77,14 @@ export function ControlBar({ runId, tl, ended }: Props) {
             void steer();
           }}
         >
+          <label className="steer-label" htmlFor={`steer-${runId}`}>
+            {t('controls.steer')}
+          </label>
           <input
+            id={`steer-${runId}`}
             data-testid="steer-input"
             aria-label={t('controls.steerLabel')}
-            placeholder={t('controls.steerPlaceholder')}
+            placeholder={tl?.pendingQuestion ? t('controls.steerWhileAsked') : t('controls.steerPlaceholder')}
             value={message}
             disabled={disabled}
             onChange={(e) => setMessage(e.target.value)}

@@ -6,6 +6,7 @@ import { t } from '../i18n/index.ts';
 import type { AppInfo } from '../state/settings-slice.ts';
 import { useApp, useAppStore } from '../state/use-app.ts';
 import { GovernanceSettings } from './governance-settings.tsx';
+import { AppearanceSettings } from './appearance-settings.tsx';
 import { McpServersSettings } from './mcp-servers-settings.tsx';
 import { ProviderRow } from './provider-row.tsx';
 import { APPROVE_MODES, LANGUAGES, RUN_ON, SCREENSHOT_SIZES, providerFromPreset, toDraft, toPatch, type Draft } from './settings-draft.ts';
@@ -16,6 +17,7 @@ export function SettingsView() {
   return (
     <section className="settings" data-testid="settings-view" aria-label={t('settings.title')}>
       <h2>{t('settings.title')}</h2>
+      <AppearanceSettings />
       {settings && info ? <SettingsForm settings={settings} info={info} /> : <p className="empty">{t('app.loading')}</p>}
     </section>
   );

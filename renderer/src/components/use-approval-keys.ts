@@ -1,5 +1,6 @@
 // Keyboard answers to the first approval card: Enter or A approves, R focuses the reason, Escape
 // rejects; only while focus is not in a text field, so typing is never taken as a decision.
+// isTextField is shared with the other page-wide keys (shortcut-help.tsx).
 import { useEffect, useRef } from 'react';
 
 interface Handlers {
@@ -8,7 +9,7 @@ interface Handlers {
   focusReason(): void;
 }
 
-function isTextField(el: Element | null): boolean {
+export function isTextField(el: Element | null): boolean {
   if (!el) return false;
   if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
   if (el instanceof HTMLInputElement) return !['button', 'submit', 'reset', 'checkbox', 'radio'].includes(el.type);

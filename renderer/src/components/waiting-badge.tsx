@@ -1,10 +1,11 @@
 // Visible from every view: how many runs wait for the operator (an approval or a question), with a
-// list to jump to them, the count in the page title, and a link to the Active runs board.
+// list to jump to them, the count in the page title (and a notification where allowed), and a link to the Active runs board.
 import { useEffect } from 'react';
 import { t } from '../i18n/index.ts';
 import { href } from '../navigate.ts';
 import { useApp } from '../state/use-app.ts';
 import { useActiveRuns } from './active-runs.tsx';
+import { useWaitingNotifications } from './use-waiting-notifications.ts';
 
 const TITLE = document.title || 'Deskpilot';
 
@@ -12,6 +13,7 @@ export function WaitingBadge({ boardOpen }: { boardOpen: boolean }) {
   const runs = useActiveRuns();
   const loadRecentRuns = useApp((s) => s.loadRecentRuns);
   const waiting = runs.filter((r) => r.status === 'waiting');
+  useWaitingNotifications(waiting);
   useEffect(() => {
     void loadRecentRuns();
   }, [loadRecentRuns]);

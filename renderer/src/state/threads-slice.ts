@@ -1,5 +1,6 @@
-// Threads, newest first, filtered by the search box on the server.
-import type { Thread } from '../../../agents/contract.ts';
+// Threads, newest first, filtered by the search box on the server; each open thread's totals.
+import type { CommandOutput, Thread } from '../../../agents/contract.ts';
+import { CommandError } from '../transport/types.ts';
 import type { Deps, Slice } from './store-types.ts';
 
 export interface ThreadsSlice {
@@ -11,7 +12,15 @@ export interface ThreadsSlice {
   createThread(title: string): Promise<Thread | undefined>;
   renameThread(threadId: string, title: string): Promise<boolean>;
   deleteThread(threadId: string): Promise<boolean>;
+  /** Runs, steps, tokens and cost of a thread, as the engine adds them up; fetched when its view asks. */
+  threadTotals: Record<string, ThreadTotals>;
+  loadThreadTotals(threadId: string): Promise<void>;
 }
+
+export type ThreadTotals = CommandOutput<'threads.totals'>;
+
+/** The longest title the contract takes (threads.rename). */
+export const TITLE_MAX = 200;
 
 export const createThreadsSlice = ({ transport }: Deps): Slice<ThreadsSlice> => (set, get) => {
   // Only the latest list request may land: a slow answer to an older search must not win.
@@ -19,6 +28,16 @@ export const createThreadsSlice = ({ transport }: Deps): Slice<ThreadsSlice> => 
   return {
     threads: null,
     threadSearch: '',
+    threadTotals: {},
+    loadThreadTotals: async (threadId) => {
+      try {
+        const totals = await transport.call('threads.totals', { threadId });
+        set((s) => ({ threadTotals: { ...s.threadTotals, [threadId]: totals } }));
+      } catch (err) {
+        // A thread deleted meanwhile has no totals; anything else is worth showing.
+        if (!get().noteAuthError(err) && !(err instanceof CommandError && err.code === 'not_found')) get().reportError(err);
+      }
+    },
     loadThreads: async () => {
       const ticket = ++latest;
       const search = get().threadSearch.trim();
@@ -45,7 +64,7 @@ export const createThreadsSlice = ({ transport }: Deps): Slice<ThreadsSlice> => 
     },
     renameThread: async (threadId, title) => {
       try {
-        const thread = await transport.call('threads.rename', { threadId, title });
+        const thread = await transport.call('threads.rename', { threadId, title: title.trim().slice(0, TITLE_MAX) });
         set((s) => ({ threads: s.threads?.map((t) => (t.id === thread.id ? thread : t)) ?? null }));
         return true;
       } catch (err) {

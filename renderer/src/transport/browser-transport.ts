@@ -66,7 +66,8 @@ export function browserTransport({ token, host, secure }: BrowserTransportOption
       }
       const body: unknown = await res.json().catch(() => undefined);
       if (res.ok) return body as never;
-      const message = isCommandFailure(body) ? body.error.message : `${res.status} ${res.statusText}`.trim();
+      // A failure without the server's own words (a proxy's error page, a crash) gets plain ones, not "502 Bad Gateway".
+      const message = isCommandFailure(body) ? body.error.message : t('connection.serverFailed');
       if (res.status === 401 || res.status === 403) throw new CommandError('unauthorized', message, res.status);
       throw new CommandError(isCommandFailure(body) ? body.error.code : 'failed', message, res.status);
     },

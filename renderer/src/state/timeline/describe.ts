@@ -100,14 +100,15 @@ export function statusLine(tl: TimelineState): string {
     if (o.status === 'aborted') return t('status.aborted', { reason: o.reason ?? '' });
     return t('status.interrupted', { reason: o.reason ?? '' });
   }
-  if (tl.paused) return t('status.paused');
+  // Paused or not, a question or an approval still waits for the operator: say so.
   const q = tl.pendingQuestion;
-  if (q) return t('status.question', { question: q.question });
+  if (q) return t(tl.paused ? 'status.pausedQuestion' : 'status.question', { question: q.question });
   const pending = tl.pendingApprovals[0];
   if (pending !== undefined) {
     const a = findAction(tl, pending);
-    return t('status.approval', { action: a ? describeView(a) : pending });
+    return t(tl.paused ? 'status.pausedApproval' : 'status.approval', { action: a ? describeView(a) : pending });
   }
+  if (tl.paused) return t('status.paused');
   const p = tl.phase;
   switch (p.kind) {
     case 'starting':

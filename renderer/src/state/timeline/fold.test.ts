@@ -175,6 +175,11 @@ describe('approvals and questions', () => {
     expect(s.pendingQuestion).toEqual({ actionId: 'q', question: 'Which file?', step: 1 });
     expect(s.status).toBe('waiting');
     expect(statusLine(s)).toBe('Waiting for your answer: Which file?');
+    // Paused with the question open, and resumed: the line still says the agent waits for the answer.
+    const paused = live([...asked, ...logOf(R, [{ type: 'run_paused' }], { seq: asked.length + 1, at: 0 })]);
+    expect(statusLine(paused)).toBe('Paused. The agent is waiting for your answer: Which file?');
+    const resumed = live([...asked, ...logOf(R, [{ type: 'run_paused' }, { type: 'run_resumed' }], { seq: asked.length + 1, at: 0 })]);
+    expect(statusLine(resumed)).toBe('Waiting for your answer: Which file?');
     const answered = live([...asked, ...logOf(R, [{ type: 'question_answered', actionId: 'q', answer: 'a.txt' }], { seq: asked.length + 1, at: 0 })]);
     expect(answered.pendingQuestion).toBeUndefined();
     expect(answered.steps[0]!.actions[0]).toMatchObject({ state: 'answered', answer: 'a.txt' });

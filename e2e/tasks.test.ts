@@ -158,7 +158,7 @@ describe('deskpilot tasks run', () => {
     // Google Drive needs an account and the network: a task OSWorld has that Deskpilot does not run.
     writeFileSync(join(extra, 'drive-pdf.json'), JSON.stringify({
       id: 'drive-pdf', instruction: 'Compare the PDFs', config: [{ type: 'googledrive', parameters: { settings_file: 'x' } }],
-      evaluator: { func: 'compare_pdfs', result: { type: 'googledrive_file', path: 'a.pdf' }, expected: { type: 'rule', rules: {} } },
+      evaluator: { func: 'compare_pdf_images', result: { type: 'googledrive_file', path: 'a.pdf' }, expected: { type: 'rule', rules: {} } },
     }));
     const db = join(dir, 'cli.db');
     const args = ['bin/deskpilot.js', 'tasks', 'run', join(tasksDir, 'xterm-write-file.json'), join(tasksDir, 'pcmanfm-new-folder.json'), extra, '--db', db];
@@ -177,7 +177,7 @@ describe('deskpilot tasks run', () => {
     expect(lines.find((l) => l.startsWith('pcmanfm-new-folder'))).toMatch(/^pcmanfm-new-folder\s+1\s+3\s+/);
     expect(lines.find((l) => l.startsWith('drive-pdf'))).toMatch(/^drive-pdf\s+0\s+0\s+[\d.]+ s\s+0\s+unsupported\s+-$/);
     expect(lines.find((l) => l.startsWith('TOTAL'))).toMatch(/^TOTAL\s+2\/3\s+5\s+[\d.]+ s\s+0\s+average 0\.667$/);
-    expect(stdout).toContain('drive-pdf: unsupported: config step "googledrive", func "compare_pdfs", getter "googledrive_file"');
+    expect(stdout).toContain('drive-pdf: unsupported: config step "googledrive", func "compare_pdf_images", getter "googledrive_file"');
     expect(stderr).toContain('[1/3] ');
 
     const runId = /xterm-write-file.*\s(\w{26})$/m.exec(stdout)![1]!;

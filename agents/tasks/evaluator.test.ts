@@ -80,19 +80,19 @@ describe('unsupportedParts', () => {
       config: [{ type: 'googledrive', parameters: {} }, { type: 'googledrive', parameters: {} }, { type: 'launch', parameters: { command: 'xterm' } }],
       evaluator: {
         postconfig: [{ type: 'login', parameters: {} }],
-        func: ['compare_pdfs', 'compare_table', 'exact_match'],
+        func: ['compare_pdf_images', 'compare_table', 'exact_match'],
         result: [{ type: 'pdf_file' }, { type: 'vm_file', path: '~/a.xlsx' }, { type: 'vm_command_line', command: 'true' }],
         expected: [null, null, { type: 'rule', rules: { expected: '' } }],
-        options: [{}, { rules: [{ type: 'sheet_data' }, { type: 'chart', chart_props: ['type'] }, { type: 'check_cell', props: { value: {}, bgcolor: {} } }] }, {}],
+        options: [{}, { rules: [{ type: 'sheet_data' }, { type: 'chart', chart_props: ['type'] }, { type: 'check_cell', props: { value: {}, bgcolor: {}, comment: {} } }] }, {}],
       },
     });
     expect(unsupportedParts(t)).toEqual([
       'config step "googledrive"',
       'postconfig step "login"',
-      'func "compare_pdfs"',
+      'func "compare_pdf_images"',
       'getter "pdf_file"',
       'compare_table rule "chart"',
-      'compare_table check_cell property "bgcolor"',
+      'compare_table check_cell property "comment"',
     ]);
   });
 });

@@ -107,8 +107,8 @@ describe('compare_table and compare_csv on CSV files', () => {
   });
 
   it('reports rules and methods it cannot check as unsupported', async () => {
-    await expect(m('compare_table')(sum, undefined, { rules: [{ type: 'style', sheet_idx0: 0 }] }, ctx)).rejects.toThrow(UnsupportedError);
-    await expect(m('compare_table')(sum, undefined, { rules: [{ type: 'check_cell', sheet_idx: 0, coordinate: 'A1', props: { font_bold: { method: 'eq', ref: true } } }] }, ctx)).rejects.toThrow('unsupported: compare_table check_cell property "font_bold"');
+    await expect(m('compare_table')(sum, undefined, { rules: [{ type: 'pivot_table', sheet_idx0: 0 }] }, ctx)).rejects.toThrow(UnsupportedError);
+    await expect(m('compare_table')(sum, undefined, { rules: [{ type: 'check_cell', sheet_idx: 0, coordinate: 'A1', props: { comment: { method: 'eq', ref: 'x' } } }] }, ctx)).rejects.toThrow('unsupported: compare_table check_cell property "comment"');
     expect(() => matchValue('1', { method: 'spreadsheet_range', ref: 'A1:B2' })).toThrow(UnsupportedError);
   });
 });

@@ -6,6 +6,7 @@ import { UnsupportedError } from './errors.ts';
 import { compareDocxFiles, compareImageList, compareImages, comparePptxFiles } from './office-metrics.ts';
 import { comparePdfs } from './pdf-metrics.ts';
 import { similarity } from './similarity.ts';
+import { cellStyle, FORMAT_RULES, formatRule, pickXlsxSheet, pyMatch, STYLE_PROPS, xlsxBook } from './table-format-rules.ts';
 import { tableViewRule } from './table-view-rules.ts';
 import { checkDirectJsonObject, checkJsonSettings, isExpectedActiveTab, isExpectedTabs, isExpectedUrlPatternMatch } from './web-metrics.ts';
 import { cellNumber, cellsEqual, cellText, readSheets, sheetDifference, type Sheet } from './sheets.ts';
@@ -111,30 +112,46 @@ function pickSheet(idx: unknown, result: Sheet[], expected: Sheet[] | undefined)
 
 const compareTable: Metric = async (result, expected, options, ctx) => {
   if (typeof result !== 'string') throw new Error(`compare_table needs the result file path (a vm_file getter), got ${show(result)}`);
-  const resultBook = await readSheets(result, ctx.signal);
-  const expectedBook = typeof expected === 'string' ? await readSheets(expected, ctx.signal) : undefined;
+  const expectedPath = typeof expected === 'string' ? expected : undefined;
+  // Values come through LibreOffice, read once and only for the rules that need them.
+  let values: Promise<[Sheet[], Sheet[] | undefined]> | undefined;
+  const books = () => (values ??= Promise.all([readSheets(result, ctx.signal), expectedPath ? readSheets(expectedPath, ctx.signal) : undefined]));
   const rules = (options['rules'] as Record<string, unknown>[] | undefined) ?? [{ type: 'sheet_data', sheet_idx0: 'RI0', sheet_idx1: 'EI0' }];
   if (!Array.isArray(rules)) throw new Error('compare_table options.rules must be a list');
   for (const rule of rules) {
     const type = String(rule['type']);
     if (type === 'sheet_data' || type === 'sheet_print') {
+      const [resultBook, expectedBook] = await books();
       const a = pickSheet(rule['sheet_idx0'], resultBook, expectedBook);
       const b = pickSheet(rule['sheet_idx1'], resultBook, expectedBook);
       if (!a.sheet || !b.sheet) return fail(`no ${!a.sheet ? a.label : b.label}`);
       const diff = sheetDifference({ ...a.sheet, name: a.label }, { ...b.sheet, name: b.label });
       if (diff) return fail(`sheets differ at ${diff}`);
     } else if (type === 'check_cell') {
-      const { sheet, label } = pickSheet(rule['sheet_idx'] ?? 'RI0', resultBook, expectedBook);
-      if (!sheet) return fail(`no ${label}`);
       const coordinate = String(rule['coordinate']);
       const props = (rule['props'] ?? {}) as Record<string, { method?: unknown; ref?: unknown }>;
       for (const [prop, want] of Object.entries(props)) {
-        if (prop !== 'value') throw new UnsupportedError(`compare_table check_cell property "${prop}" (only "value" is read from the saved file)`);
-        const value = cellText(sheet, coordinate);
-        if (!matchValue(value, want)) return fail(`${coordinate} is ${JSON.stringify(value)}; wanted ${String(want.method ?? 'eq')} ${show(want.ref)}`);
+        if (prop === 'value') {
+          const [resultBook, expectedBook] = await books();
+          const { sheet, label } = pickSheet(rule['sheet_idx'] ?? 'RI0', resultBook, expectedBook);
+          if (!sheet) return fail(`no ${label}`);
+          const value = cellText(sheet, coordinate);
+          if (!matchValue(value, want)) return fail(`${coordinate} is ${JSON.stringify(value)}; wanted ${String(want.method ?? 'eq')} ${show(want.ref)}`);
+        } else {
+          // A style property, read from the xlsx as openpyxl reads it.
+          if (!STYLE_PROPS.has(prop)) throw new UnsupportedError(`compare_table check_cell property "${prop}"`);
+          const { sheet, book, label } = pickXlsxSheet(rule['sheet_idx'] ?? 'RI0', await xlsxBook(result, 'result'), expectedPath ? await xlsxBook(expectedPath, 'expected') : undefined);
+          if (!sheet || !book) return fail(`no ${label}`);
+          const got = cellStyle(prop, book, sheet, coordinate);
+          if (!pyMatch(got, want)) return fail(`${coordinate}'s ${prop} is ${show(got)}; wanted ${String(want.method ?? 'eq')} ${show(want.ref)}`);
+        }
       }
     } else if (type === 'sheet_name' || type === 'freeze' || type === 'zoom') {
-      const outcome = await tableViewRule(type, rule, result, typeof expected === 'string' ? expected : undefined, resultBook, expectedBook);
+      const [resultBook, expectedBook] = type === 'sheet_name' ? await books() : [[], undefined];
+      const outcome = await tableViewRule(type, rule, result, expectedPath, resultBook, expectedBook);
+      if (outcome) return fail(outcome);
+    } else if (FORMAT_RULES.has(type)) {
+      const outcome = await formatRule(rule, result, expectedPath);
       if (outcome) return fail(outcome);
     } else {
       throw new UnsupportedError(`compare_table rule "${type}"`);

@@ -63,3 +63,75 @@ export const writeFixture = (path: string, data: Buffer): string => {
   writeFileSync(path, data);
   return path;
 };
+
+export interface FixtureCell {
+  v: string | number;
+  bold?: boolean;
+  italic?: boolean;
+  /** aRGB of the font. */
+  color?: string;
+  /** aRGB of a solid fill. */
+  fill?: string;
+  numFmt?: string;
+  size?: number;
+}
+
+export interface FixtureSheet {
+  name: string;
+  cells?: Record<string, string | number | FixtureCell>;
+  /** Row attributes by row number, e.g. { 3: { hidden: true, ht: 30 } }. */
+  rows?: Record<number, { hidden?: boolean; ht?: number }>;
+  merged?: string[];
+  validations?: { type: string; sqref: string; formula1?: string; operator?: string; allowBlank?: boolean; showErrorMessage?: boolean }[];
+  /** cellIs conditional formats with a solid background (a dxf). */
+  conditional?: { sqref: string; operator: string; formula: string; fill: string }[];
+}
+
+/** A workbook with values, cell formats, row attributes, merges, validations and conditional formats. */
+export function xlsxWorkbook(sheets: FixtureSheet[]): Buffer {
+  const fonts = ['<font><sz val="10"/><name val="Arial"/></font>'];
+  const fills = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>'];
+  const numFmts: string[] = [];
+  const xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'];
+  const dxfs: string[] = [];
+  const strings: string[] = [];
+  const index = (list: string[], item: string) => (list.includes(item) ? list.indexOf(item) : list.push(item) - 1);
+  const styleOf = (c: FixtureCell): number => {
+    if (!c.bold && !c.italic && !c.color && !c.fill && !c.numFmt && !c.size) return 0;
+    const font = index(fonts, `<font>${c.bold ? '<b val="true"/>' : ''}${c.italic ? '<i val="true"/>' : ''}<sz val="${c.size ?? 10}"/>${c.color ? `<color rgb="${c.color}"/>` : ''}<name val="Arial"/></font>`);
+    const fill = c.fill ? index(fills, `<fill><patternFill patternType="solid"><fgColor rgb="${c.fill}"/><bgColor indexed="64"/></patternFill></fill>`) : 0;
+    const fmt = c.numFmt ? 164 + index(numFmts, c.numFmt) : 0;
+    return index(xfs, `<xf numFmtId="${fmt}" fontId="${font}" fillId="${fill}" borderId="0" applyFont="true"/>`);
+  };
+  const files: Record<string, string> = {
+    '[Content_Types].xml': `${HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${sheets.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('')}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
+    '_rels/.rels': `${HEAD}<Relationships xmlns="${PKG}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `${HEAD}<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${REL}"><sheets>${sheets.map((s, i) => `<sheet name="${xmlEsc(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `${HEAD}<Relationships xmlns="${PKG}">${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')}<Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rIdT" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+  };
+  sheets.forEach((s, i) => {
+    const byRow = new Map<number, string[]>();
+    for (const [ref, raw] of Object.entries(s.cells ?? {})) {
+      const c = typeof raw === 'object' ? raw : { v: raw };
+      const row = Number(/\d+$/.exec(ref)![0]);
+      const st = styleOf(c);
+      const xml = typeof c.v === 'number' ? `<c r="${ref}" s="${st}"><v>${c.v}</v></c>` : `<c r="${ref}" s="${st}" t="s"><v>${index(strings, c.v)}</v></c>`;
+      byRow.set(row, [...(byRow.get(row) ?? []), xml]);
+    }
+    for (const n of Object.keys(s.rows ?? {}).map(Number)) if (!byRow.has(n)) byRow.set(n, []);
+    const colOf = (cell: string) => /r="([A-Z]+)/.exec(cell)![1]!;
+    const rowsXml = [...byRow.keys()].sort((a, b) => a - b).map((n) => {
+      const a = s.rows?.[n];
+      const extra = a ? `${a.hidden ? ' hidden="true"' : ''}${a.ht ? ` ht="${a.ht}" customHeight="true"` : ''}` : '';
+      const cells = byRow.get(n)!.sort((x, y) => colOf(x).length - colOf(y).length || colOf(x).localeCompare(colOf(y)));
+      return `<row r="${n}"${extra}>${cells.join('')}</row>`;
+    }).join('');
+    const merged = s.merged?.length ? `<mergeCells count="${s.merged.length}">${s.merged.map((m) => `<mergeCell ref="${m}"/>`).join('')}</mergeCells>` : '';
+    const cf = (s.conditional ?? []).map((c, k) => `<conditionalFormatting sqref="${c.sqref}"><cfRule type="cellIs" priority="${k + 1}" operator="${c.operator}" dxfId="${index(dxfs, `<dxf><fill><patternFill><bgColor rgb="${c.fill}"/></patternFill></fill></dxf>`)}"><formula>${xmlEsc(c.formula)}</formula></cfRule></conditionalFormatting>`).join('');
+    const dv = s.validations?.length ? `<dataValidations count="${s.validations.length}">${s.validations.map((d) => `<dataValidation type="${d.type}"${d.operator ? ` operator="${d.operator}"` : ''} allowBlank="${d.allowBlank ? 'true' : 'false'}" showErrorMessage="${d.showErrorMessage ? 'true' : 'false'}" sqref="${d.sqref}">${d.formula1 !== undefined ? `<formula1>${xmlEsc(d.formula1)}</formula1>` : ''}</dataValidation>`).join('')}</dataValidations>` : '';
+    files[`xl/worksheets/sheet${i + 1}.xml`] = `${HEAD}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${REL}"><sheetData>${rowsXml}</sheetData>${merged}${cf}${dv}</worksheet>`;
+  });
+  files['xl/styles.xml'] = `${HEAD}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${numFmts.length ? `<numFmts count="${numFmts.length}">${numFmts.map((f, k) => `<numFmt numFmtId="${164 + k}" formatCode="${xmlEsc(f).replace(/"/g, '&quot;')}"/>`).join('')}</numFmts>` : ''}<fonts count="${fonts.length}">${fonts.join('')}</fonts><fills count="${fills.length}">${fills.join('')}</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="${xfs.length}">${xfs.join('')}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="${dxfs.length}">${dxfs.join('')}</dxfs></styleSheet>`;
+  files['xl/sharedStrings.xml'] = `${HEAD}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((t) => `<si><t xml:space="preserve">${xmlEsc(t)}</t></si>`).join('')}</sst>`;
+  return zip(files);
+}

@@ -31,7 +31,7 @@ function taskShape(i: number): Record<string, unknown> {
       config: [{ type: 'launch', parameters: { command: ['google-chrome', '--remote-debugging-port=1337'] } }, { type: 'chrome_open_tabs', parameters: { urls_to_open: ['https://a.test', 'https://b.test'] } }],
       evaluator: { func: 'is_expected_tabs', result: { type: 'open_tabs_info' }, expected: { type: 'rule', rules: { type: 'url', urls: ['https://a.test'] } } },
     };
-    default: return { id: `t${i}`, instruction: 'x', config: [{ type: 'googledrive', parameters: {} }], evaluator: { func: 'compare_pdfs', result: { type: 'pdf_file' } } };
+    default: return { id: `t${i}`, instruction: 'x', config: [{ type: 'googledrive', parameters: {} }], evaluator: { func: 'compare_pdf_images', result: { type: 'pdf_file' } } };
   }
 }
 

@@ -92,6 +92,8 @@ export const settingsSchema = z.object({
   maxParallelRuns: z.number().int().min(1).max(32).optional(),
   /** MCP servers whose tools join every run's tools; optional so older files load. */
   mcpServers: z.array(mcpServerSchema).max(50).optional(),
+  /** MCP clients of `deskpilot serve` (/mcp) may act on the user's own screen, not only on sandboxes; absent: no. */
+  mcpOwnScreen: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

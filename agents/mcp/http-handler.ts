@@ -17,7 +17,8 @@ export interface McpHttpHandler {
 
 /** MCP over HTTP for serve: approvals come from the app's page, so risky actions wait for the operator. */
 export function createMcpHttpHandler(app: AppService): McpHttpHandler {
-  const hub = new DeskpilotMcp({ app, canApprove: true });
+  // The user's own screen is theirs to open to MCP clients, in the settings.
+  const hub = new DeskpilotMcp({ app, canApprove: true, ownScreenBySettings: true });
   const transports = new Map<string, StreamableHTTPServerTransport>();
 
   const fail = (res: ServerResponse, status: number, message: string) => {

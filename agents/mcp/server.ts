@@ -22,8 +22,10 @@ export interface DeskpilotMcpOptions {
   canApprove: boolean;
   /** Approval mode of MCP sessions; the app's run setting when absent. */
   approve?: ApprovalMode | undefined;
-  /** The user's own screen, when the user allowed MCP clients to drive it (opt-in). */
+  /** The user's own screen, when the user allowed MCP clients to drive it (opt-in: stdio's --own-screen). */
   ownScreen?: string | undefined;
+  /** The settings decide instead (serve's /mcp): "Let MCP clients act on my own screen", on the screen the app drives. */
+  ownScreenBySettings?: boolean;
   /** run_task's model when not the app's configured provider (stdio with --provider). */
   planner?: { planner: Planner; provider: string; model?: string | undefined } | undefined;
 }
@@ -67,15 +69,27 @@ export class DeskpilotMcp {
   }
 
   async startSession(req: { client: string; width?: number | undefined; height?: number | undefined; apps?: string[] | undefined; ownScreen?: boolean | undefined }): Promise<Session> {
-    if (req.ownScreen && !this.opts.ownScreen) throw new McpToolError('driving the user\'s own screen is off: it is opt-in (start `deskpilot mcp --own-screen`); use a sandbox');
     const settings = await this.settings();
+    const ownScreen = req.ownScreen ? this.ownScreen(settings) : undefined;
     const size = req.width && req.height ? { width: req.width, height: req.height } : undefined;
     const session = await this.sessions.start({
-      client: req.client, size, launch: req.apps, ownScreen: req.ownScreen ? this.opts.ownScreen : undefined,
+      client: req.client, size, launch: req.apps, ownScreen,
       approve: this.opts.approve ?? settings.run.approve, toolSettings: toolSettingsFrom(settings),
     });
     this.owned.add(session.id);
     return session;
+  }
+
+  /** The user's screen an MCP client may act on, or the reason it may not. */
+  private ownScreen(settings: Settings): string {
+    if (this.opts.ownScreen) return this.opts.ownScreen;
+    if (!this.opts.ownScreenBySettings) throw new McpToolError('driving the user\'s own screen is off: it is opt-in (start `deskpilot mcp --own-screen`); use a sandbox');
+    if (!settings.mcpOwnScreen) {
+      throw new McpToolError('acting on the user\'s own screen is off: the user can turn on "Let MCP clients act on my own screen" in Deskpilot\'s Settings. Use a sandbox meanwhile (sandbox_start without own_screen)');
+    }
+    const display = this.opts.app.runHost.ownDisplay();
+    if (!display) throw new McpToolError('Deskpilot has no screen of its own here (it was started without a display): use a sandbox');
+    return display;
   }
 
   /** Our own agent on a task in a fresh sandbox; resolves with the run's id once it has started. */
@@ -151,7 +165,7 @@ function registerTools(server: McpServer, hub: DeskpilotMcp, client: () => strin
       width: z.number().int().min(320).max(7680).optional().describe('Screen width in pixels (default 1280).'),
       height: z.number().int().min(240).max(4320).optional().describe('Screen height in pixels (default 800).'),
       apps: z.array(z.string().min(1).max(200)).max(10).optional().describe('Programs to start on it, e.g. ["xterm"].'),
-      own_screen: z.boolean().optional().describe('Drive the user\'s own screen instead (only when the user turned that on).'),
+      own_screen: z.boolean().optional().describe('Drive the user\'s own screen instead (only when the user turned that on in Deskpilot\'s settings).'),
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, guarded(async ({ width, height, apps, own_screen }) => {

@@ -33,6 +33,13 @@ describe('settings draft', () => {
     expect(toPatch({ ...draft, maxCommandSeconds: '' }).tools?.maxCommandSeconds).toBeNaN();
   });
 
+  it('lets MCP clients act on the own screen only when ticked (off for files without the setting)', () => {
+    expect(toDraft(view).mcpOwnScreen).toBe(false);
+    expect(toPatch(toDraft(view)).mcpOwnScreen).toBe(false);
+    expect(toPatch({ ...toDraft(view), mcpOwnScreen: true }).mcpOwnScreen).toBe(true);
+    expect(toDraft({ ...view, mcpOwnScreen: true }).mcpOwnScreen).toBe(true);
+  });
+
   it('keeps what operators govern: window lists, the new-window switch, private windows, budgets', () => {
     // Nothing set: the switch is on, the lists and limits empty; saved as whole objects with no lists.
     const empty = toDraft(view).governance;

@@ -22,6 +22,8 @@ export interface Draft {
   maxCommandSeconds: string;
   /** Edited whole in the MCP section; saved as they are. */
   mcpServers: McpServer[];
+  /** MCP clients (serve's /mcp) may act on the user's own screen. */
+  mcpOwnScreen: boolean;
   /** Windows and budgets: lists one word a line, limits as typed (empty: none). */
   governance: GovernanceDraft;
 }
@@ -73,6 +75,7 @@ export function toDraft(s: SettingsView): Draft {
     extraFolders: s.tools.extraFolders.join('\n'),
     maxCommandSeconds: String(s.tools.maxCommandSeconds),
     mcpServers: s.mcpServers ?? [],
+    mcpOwnScreen: s.mcpOwnScreen === true,
     governance: toGovernanceDraft(s.run),
   };
 }
@@ -132,6 +135,7 @@ export function toPatch(d: Draft): SettingsPatch {
     language: d.language,
     tools: { onOwnScreen: d.toolsOnOwnScreen, extraFolders: lines(d.extraFolders), maxCommandSeconds: num(d.maxCommandSeconds) },
     mcpServers: d.mcpServers,
+    mcpOwnScreen: d.mcpOwnScreen,
   };
 }
 

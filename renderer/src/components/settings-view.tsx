@@ -163,6 +163,15 @@ function SettingsForm({ settings, info }: { settings: Settings; info: AppInfo })
 
       <GovernanceSettings value={draft.governance} onChange={(next) => set('governance', next)} />
 
+      <fieldset data-testid="settings-mcp-clients">
+        <legend>{t('settings.mcpClients')}</legend>
+        <label className="checkbox-field">
+          <input data-testid="setting-mcp-own-screen" type="checkbox" checked={draft.mcpOwnScreen} onChange={(e) => set('mcpOwnScreen', e.target.checked)} />
+          <span>{t('settings.mcpOwnScreen')}</span>
+        </label>
+        <p className="muted small">{t('settings.mcpOwnScreenNote')}</p>
+      </fieldset>
+
       <McpServersSettings servers={draft.mcpServers} saved={settings.mcpServers ?? []} onChange={(next) => set('mcpServers', next)} onSave={onSave} />
 
       <div className="settings-actions">

@@ -249,6 +249,9 @@ const en = {
   'settings.extraFolders': 'Folders the agent may read and write besides its home',
   'settings.extraFoldersHint': 'one folder a line, e.g. /home/me/Documents',
   'settings.maxCommandSeconds': 'Longest a command may run (seconds)',
+  'settings.mcpClients': 'Other apps (MCP clients)',
+  'settings.mcpOwnScreen': 'Let MCP clients act on my own screen',
+  'settings.mcpOwnScreenNote': 'Apps that connect to this Deskpilot over MCP (Claude Desktop, Codex, Cursor...) work in sandboxes of their own. With this on, they may also click and type on the screen Deskpilot drives, under the same approvals as the agent.',
   'settings.toolsNote': 'In a sandbox the agent always has a terminal and its files; on your own screen only if you allow it above.',
   // What operators govern (governance-settings.tsx): windows, private windows, budgets.
   'settings.gov.windows': 'Windows the agent may act in',

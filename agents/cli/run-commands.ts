@@ -24,7 +24,7 @@ const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGT
 const USAGE =
   'run "TASK" --provider PROVIDER [--adapter NAME] [--base-url URL] [--model NAME] [--api-key KEY] [--script FILE] ' +
   '[--computer-tool computer|computer_use_preview] [--images-per-request N] [--no-tool-choice] [--stream] ' +
-  '[--display :N | --sandbox] [--tools shell,files | --no-tools] [--approve always|risky|never] [--max-steps N] [--max-seconds N] [--thread ID] [--json] [--db PATH]';
+  '[--display :N | --sandbox] [--tools shell,files | --no-tools] [--mask-text on|off] [--approve always|risky|never] [--max-steps N] [--max-seconds N] [--thread ID] [--json] [--db PATH]';
 
 type Values = OptionValues;
 
@@ -88,8 +88,12 @@ function runOptionsFrom(values: Values): Partial<RunOptions> {
   if (approve !== undefined && !(APPROVE_MODES as readonly string[]).includes(approve)) throw usageError(`--approve must be ${APPROVE_MODES.join(', ')}, not "${approve}"`);
   const maxSteps = positiveNumber(values, 'max-steps', true);
   const maxSeconds = positiveNumber(values, 'max-seconds', false);
+  const maskText = str(values, 'mask-text');
+  if (maskText !== undefined && maskText !== 'on' && maskText !== 'off') throw usageError(`--mask-text must be on or off, not "${maskText}"`);
   return {
     ...(approve ? { approve: approve as ApprovalMode } : {}),
+    // OCR'd card numbers and keys: on by default on a display, off in a sandbox.
+    ...(maskText ? { privacy: { maskSecretText: maskText === 'on' } } : {}),
     ...(maxSteps ? { maxSteps } : {}),
     ...(maxSeconds ? { maxSeconds } : {}),
   };
@@ -103,7 +107,7 @@ export const runCommands: Command[] = [
     options: {
       provider: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key': { type: 'string' }, script: { type: 'string' },
       display: { type: 'string' }, sandbox: { type: 'boolean' }, approve: { type: 'string' }, 'max-steps': { type: 'string' }, 'max-seconds': { type: 'string' },
-      thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, tools: { type: 'string' }, 'no-tools': { type: 'boolean' },
+      thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, tools: { type: 'string' }, 'no-tools': { type: 'boolean' }, 'mask-text': { type: 'string' },
       adapter: { type: 'string' }, 'computer-tool': { type: 'string' }, 'images-per-request': { type: 'string' }, 'no-tool-choice': { type: 'boolean' }, stream: { type: 'boolean' },
     },
     async run({ values, positionals }) {

@@ -77,7 +77,8 @@ async function runWithLateWindow(title: string, early: string, later: MockTurn[]
     const run = (await service.call('runs.start', { task: `write files (${title})` })) as Run;
     runId = run.id;
     await until('the run to pause', () => service.store.getRun(run.id)!.status === 'paused', 60_000);
-    expect(readFileSync(file(early), 'utf8')).toBe('early\n');
+    // Typed into the window open at the start, unasked.
+    expect(await waitForFile(file(early), 20_000)).toBe('early\n');
     await display.launch('xterm', ['-T', title, '-geometry', `50x10+${LATE.x}+${LATE.y}`, '-fa', 'DejaVu Sans Mono', '-fs', '11', '-e', 'bash', '--norc', '--noprofile']);
     const id = await display.waitForWindow({ name: title }, 30_000);
     await focus(display, id);

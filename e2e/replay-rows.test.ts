@@ -1,12 +1,13 @@
 // Replays over data through the CLI on a real X display: an automation run once per CSV row types
 // each row's values into xterm (the file it appends to holds every line, in order); a row made to
 // fail (its shell step exits non-zero) is reported in the results CSV while the others succeed, and
-// the batch is one inbox item.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// the batch is one inbox item; an .xlsx LibreOffice saved reads as its CSV would.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTOMATION_FORMAT } from '../agents/automations/automation.ts';
 import { AutomationStore } from '../agents/automations/automation-store.ts';
@@ -89,5 +90,21 @@ describe('automations run --rows', () => {
     const inbox = new ScheduleStore(store.db).inbox();
     store.close();
     expect(inbox[0]).toMatchObject({ automation: 'add row', runId: null, status: 'needs_attention', summary: expect.stringMatching(/^5 rows of one-fails\.csv: 4 succeeded, 1 failed \(rows 3\)/) });
+  });
+
+  it('reads the rows of an .xlsx that LibreOffice saved: strings, numbers and dates typed as a person reads them', { timeout: 240_000 }, async () => {
+    const file = join(display.env.HOME!, 'rows.txt');
+    rmSync(file, { force: true });
+    writeFileSync(join(dir, 'sheet.csv'), 'name,amount\njo,12.5\nkai,2026-03-31\n"lu ü",7\n');
+    await promisify(execFile)('soffice', [
+      `-env:UserInstallation=${pathToFileURL(join(dir, 'lo-profile')).href}`, '--headless', '--norestore', '--nologo',
+      '--infilter=CSV:44,34,76,1,,0,false,true', '--convert-to', 'xlsx:Calc MS Excel 2007 XML', '--outdir', join(dir, 'xlsx'), join(dir, 'sheet.csv'),
+    ], { timeout: 150_000 });
+    const r = await rowsRun(join(dir, 'xlsx', 'sheet.xlsx'));
+    expect(r.code, r.stderr).toBe(0);
+    await expect.poll(() => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length : 0), { timeout: 5000 }).toBe(4);
+    expect(await waitForFile(file)).toBe('jo 12.5\nkai 2026-03-31\nlu ü 7\n');
+    const results = parseCsv(readFileSync(join(dir, 'xlsx', 'sheet.results.csv'), 'utf8')).rows;
+    expect(results.map((x) => [x['row'], x['status']])).toEqual([['1', 'succeeded'], ['2', 'succeeded'], ['3', 'succeeded']]);
   });
 });

@@ -1,6 +1,10 @@
-// Rows of data for replays over data: CSV (RFC 4180: quoted fields, "" inside quotes, CRLF or LF)
-// read into header + records, and the per-row results written back as CSV beside the input.
+// Rows of data for replays over data: CSV (RFC 4180: quoted fields, "" inside quotes, CRLF or LF) or
+// an .xlsx workbook's first sheet read into header + records, and the per-row results written back as
+// CSV beside the input.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { AutomationError } from './automation.ts';
+import { readXlsxRows } from './xlsx-rows.ts';
 
 export interface Table {
   header: string[];
@@ -52,6 +56,20 @@ export function parseCsv(text: string, source = 'CSV'): Table {
     return Object.fromEntries(header.map((h, i) => [h, r.fields[i]!]));
   });
   return { header, rows };
+}
+
+/** The rows of a CSV file or of an .xlsx workbook's first sheet (by its extension); the first row names the columns. */
+export async function readRows(path: string, source = path): Promise<Table> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.xlsx' || ext === '.xlsm') return readXlsxRows(path, source);
+  if (['.xls', '.ods', '.numbers'].includes(ext)) throw new AutomationError(`${source}: ${ext} files are not read here; save the sheet as Excel (.xlsx) or CSV and give that`);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new AutomationError(`cannot read ${source}: ${(err as Error).message}`);
+  }
+  return parseCsv(text, source);
 }
 
 const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

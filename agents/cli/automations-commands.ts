@@ -25,7 +25,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const note = (line: string) => process.stderr.write(`${line}\n`);
 const APPROVE_MODES: readonly ApprovalMode[] = ['always', 'risky', 'never'];
 
-const RUN_USAGE = 'automations run NAME [--param k=v ... | --rows data.csv] [--display :N | --sandbox] [--approve always|risky|never] [--max-seconds N] [--find-timeout MS] ' +
+const RUN_USAGE = 'automations run NAME [--param k=v ... | --rows data.csv|data.xlsx] [--display :N | --sandbox] [--approve always|risky|never] [--max-seconds N] [--find-timeout MS] ' +
   '[--heal-provider PROVIDER [--heal-model NAME] [--heal-base-url URL] [--heal-api-key KEY]] [--json] [--db PATH]';
 const CREATE_USAGE = 'automations create --from-run RUN_ID --name NAME [--param k=v ...] [--description TEXT] [--allow-healing] [--evaluator FILE] [--no-ocr] [--display :N] [--json] [--db PATH]';
 

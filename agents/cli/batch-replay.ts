@@ -1,12 +1,12 @@
-// `deskpilot automations run NAME --rows data.csv`: the automation once per row, columns mapped to
+// `deskpilot automations run NAME --rows data.csv|data.xlsx`: the automation once per row, columns mapped to
 // its parameters, one after another on one screen. A row that fails does not stop the others; the
 // results go to a CSV beside the input (row, status, run id, reason) and one inbox item.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { atspiProbe } from '../automations/a11y.ts';
 import { AutomationError, resolveParams, type Automation } from '../automations/automation.ts';
 import { prepareReplay } from '../automations/replay.ts';
-import { parseCsv, rowParams, toCsv } from '../automations/rows.ts';
+import { readRows, rowParams, toCsv } from '../automations/rows.ts';
 import { ScheduleStore } from '../automations/schedule-store.ts';
 import { xdotoolProbe } from '../automations/window-probe.ts';
 import type { RunTarget } from '../desktop/targets.ts';
@@ -29,14 +29,7 @@ export function resultsPath(input: string): string {
 
 /** Replays `automation` once per row; returns the exit code (0 only when every row succeeded). */
 export async function runRows(automation: Automation, input: string, target: RunTarget, values: OptionValues, opts: { options: Partial<RunOptions>; findTimeoutMs?: number; json: boolean }): Promise<number> {
-  if (/\.xlsx?$/i.test(input)) throw new CliError('--rows reads CSV files; save the sheet as CSV (File > Save As > CSV) and give that', 2);
-  let text: string;
-  try {
-    text = readFileSync(input, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read --rows ${input}: ${(err as Error).message}`, 2);
-  }
-  const table = parseCsv(text, input);
+  const table = await readRows(input);
   const names = automation.params.map((p) => p.name);
   const unused = table.header.filter((h) => !names.includes(h));
   if (!table.header.some((h) => names.includes(h))) throw new CliError(`${input}: no column is named like a parameter of "${automation.name}" (${names.join(', ') || 'it has none'})`, 2);

@@ -10,6 +10,12 @@ interface Props {
   onChange(next: GovernanceDraft): void;
 }
 
+// OCR masking of card numbers and keys: unset follows the target (own screen on, sandbox off).
+const MASK_VALUES = { ownScreen: undefined, always: true, never: false } as const;
+type MaskChoice = keyof typeof MASK_VALUES;
+const MASK_CHOICES = Object.keys(MASK_VALUES) as MaskChoice[];
+const maskChoice = (v: boolean | undefined): MaskChoice => (v === undefined ? 'ownScreen' : v ? 'always' : 'never');
+
 type ListKey = 'denyClasses' | 'denyTitles' | 'allowClasses' | 'allowTitles' | 'privateClasses' | 'privateTitles';
 
 export function GovernanceSettings({ value, onChange }: Props) {
@@ -38,7 +44,17 @@ export function GovernanceSettings({ value, onChange }: Props) {
         <legend>{t('settings.gov.privacy')}</legend>
         {list('privateClasses', 'settings.gov.classHint')}
         {list('privateTitles', 'settings.gov.titleHint')}
+        <Box label={t('settings.gov.maskText')}>
+          <select data-testid="setting-mask-text" value={maskChoice(value.privacyRest.maskSecretText)} onChange={(e) => set('privacyRest', { ...value.privacyRest, maskSecretText: MASK_VALUES[e.target.value as MaskChoice] })}>
+            {MASK_CHOICES.map((c) => (
+              <option key={c} value={c}>
+                {t(`settings.gov.maskText.${c}`)}
+              </option>
+            ))}
+          </select>
+        </Box>
         <p className="muted small">{t('settings.gov.privacyNote')}</p>
+        <p className="muted small">{t('settings.gov.maskTextNote')}</p>
       </fieldset>
 
       <fieldset className="grid-fields" data-testid="settings-budgets">

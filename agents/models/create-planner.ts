@@ -1,14 +1,9 @@
 // One place that turns "--provider X" (a preset such as ollama or vllm, or an adapter name) and its
-// options into a Planner, for `deskpilot run`, `deskpilot tasks run` and the app.
-import { AnthropicPlanner } from './anthropic.ts';
-import { GeminiPlanner } from './gemini.ts';
-import { OpenAIChatPlanner } from './openai-chat.ts';
-import { OpenAIResponsesPlanner } from './openai-responses.ts';
+// options into a Planner, for `deskpilot run`, `deskpilot tasks run` and the app. Each adapter (and
+// its SDK) is loaded when chosen: the SDKs together cost seconds of CPU at every CLI start.
 import type { Size } from '../desktop/geometry.ts';
 import type { Planner } from './planner.ts';
 import { findPreset, PROVIDER_PRESETS, type AdapterName, type ProviderPreset } from './providers.ts';
-import { ScriptedPlanner } from './scripted.ts';
-import { UITarsPlanner } from './ui-tars.ts';
 
 export interface PlannerRequest {
   provider: string;
@@ -65,6 +60,7 @@ export async function createPlanner(req: PlannerRequest): Promise<PlannerChoice>
   if (!ADAPTERS.includes(adapter)) throw new ProviderError(`unknown adapter "${adapter}": use one of ${ADAPTERS.join(', ')}`);
   if (adapter === 'scripted') {
     if (!req.script) throw new ProviderError('the scripted provider needs --script FILE (a JSON array of steps)');
+    const { ScriptedPlanner } = await import('./scripted.ts');
     return { planner: await ScriptedPlanner.fromFile(req.script), provider: req.provider, adapter };
   }
   if (req.script) throw new ProviderError('--script is only for the scripted provider');
@@ -80,15 +76,15 @@ export async function createPlanner(req: PlannerRequest): Promise<PlannerChoice>
     ...(req.stream ?? preset.chat?.stream ? { stream: true } : {}),
   };
   let planner: Planner & { model?: string };
-  if (adapter === 'anthropic') planner = new AnthropicPlanner({ ...common, ...(model ? { model } : {}) });
-  else if (adapter === 'gemini') planner = new GeminiPlanner({ ...common, ...(model ? { model } : {}) });
-  else if (adapter === 'openai-responses') planner = new OpenAIResponsesPlanner({ ...common, ...(model ? { model } : {}), ...(req.computerTool ? { toolType: req.computerTool } : {}) });
+  if (adapter === 'anthropic') planner = new (await import('./anthropic.ts')).AnthropicPlanner({ ...common, ...(model ? { model } : {}) });
+  else if (adapter === 'gemini') planner = new (await import('./gemini.ts')).GeminiPlanner({ ...common, ...(model ? { model } : {}) });
+  else if (adapter === 'openai-responses') planner = new (await import('./openai-responses.ts')).OpenAIResponsesPlanner({ ...common, ...(model ? { model } : {}), ...(req.computerTool ? { toolType: req.computerTool } : {}) });
   else {
     if (!model) throw new ProviderError(`the ${preset.label} provider needs --model (the name the server serves)`);
-    if (adapter === 'ui-tars') planner = new UITarsPlanner({ ...common, ...chat, model });
+    if (adapter === 'ui-tars') planner = new (await import('./ui-tars.ts')).UITarsPlanner({ ...common, ...chat, model });
     else {
       const toolChoice = req.toolChoice ?? preset.chat?.toolChoice;
-      planner = new OpenAIChatPlanner({ ...common, ...chat, model, ...(toolChoice !== undefined ? { toolChoice } : {}), ...(preset.chat?.parallelToolCalls !== undefined ? { parallelToolCalls: preset.chat.parallelToolCalls } : {}) });
+      planner = new (await import('./openai-chat.ts')).OpenAIChatPlanner({ ...common, ...chat, model, ...(toolChoice !== undefined ? { toolChoice } : {}), ...(preset.chat?.parallelToolCalls !== undefined ? { parallelToolCalls: preset.chat.parallelToolCalls } : {}) });
     }
   }
   return { planner, provider: req.provider, adapter, ...(planner.model ?? model ? { model: planner.model ?? model } : {}), secret: apiKey };

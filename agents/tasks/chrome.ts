@@ -1,8 +1,9 @@
 // The sandbox's Chromium as OSWorld's Chrome getters see it: tabs over the DevTools HTTP endpoint,
-// page content over Playwright's CDP connection, bookmarks from the profile.
+// page content and text picked from it over Playwright's CDP connection, bookmarks from the profile.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseActiveTab } from './chrome-html-parse.ts';
 import type { ChromeGetterName } from './task-schema.ts';
 
 interface Target {
@@ -62,8 +63,16 @@ const pageContent = (port: number, url: string): Promise<string> =>
     return page ? page.content() : '';
   });
 
+const unquote = (u: string) => {
+  try {
+    return decodeURI(u).replace(/\/$/, '');
+  } catch {
+    return u.replace(/\/$/, '');
+  }
+};
+
 /** A Chrome getter's value, as OSWorld's: tabs as {title, url}, the active tab with its content, bookmarks' roots. */
-export async function chromeValue(name: ChromeGetterName, port: number | undefined, home: string, signal?: AbortSignal): Promise<unknown> {
+export async function chromeValue(name: ChromeGetterName, port: number | undefined, home: string, signal?: AbortSignal, params: Record<string, unknown> = {}): Promise<unknown> {
   if (name === 'enable_do_not_track') {
     // OSWorld reads the profile's Preferences: "true" or "false" as text.
     const text = await readFile(join(home, '.config', 'google-chrome', 'Default', 'Preferences'), 'utf8').catch(() => '{}');
@@ -80,5 +89,14 @@ export async function chromeValue(name: ChromeGetterName, port: number | undefin
   const tab = await activeTab(port, signal);
   if (!tab) return { missing: 'an open Chrome tab' };
   if (name === 'active_url_from_accessTree') return tab.url;
+  if (name === 'active_tab_html_parse') {
+    return withPages(port, async (pages) => {
+      // The tab showing the active URL (percent-encoding and a trailing slash aside), once loaded.
+      const page = pages.find((p) => unquote(p.url()) === unquote(tab.url));
+      if (!page) return {};
+      await page.waitForLoadState('load', { timeout: 15_000 }).catch(() => undefined);
+      return parseActiveTab(page, params);
+    });
+  }
   return { title: tab.title, url: tab.url, content: await pageContent(port, tab.url) };
 }

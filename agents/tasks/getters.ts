@@ -49,7 +49,7 @@ export async function getValue(getter: Getter, sandbox: TaskSandbox, signal?: Ab
     case 'rule':
       return getter.rules;
     case 'chrome':
-      return chromeValue(getter.name, sandbox.chromePort, home, signal);
+      return chromeValue(getter.name, sandbox.chromePort, home, signal, getter.params);
     case 'unsupported':
       throw new UnsupportedError(`getter "${getter.name}"`);
   }

@@ -43,10 +43,11 @@ const getterParams = {
   active_url_from_accessTree: z.looseObject({}),
   bookmarks: z.looseObject({}),
   enable_do_not_track: z.looseObject({}),
+  active_tab_html_parse: z.looseObject({ category: z.enum(['class', 'label', 'xpath', 'input', 'class&url']) }),
 } as const;
 
 /** The Chrome getters, read from the sandbox's Chromium over its DevTools port or its profile. */
-export const CHROME_GETTERS = ['active_tab_info', 'open_tabs_info', 'active_url_from_accessTree', 'bookmarks', 'enable_do_not_track'] as const;
+export const CHROME_GETTERS = ['active_tab_info', 'open_tabs_info', 'active_url_from_accessTree', 'bookmarks', 'enable_do_not_track', 'active_tab_html_parse'] as const;
 export type ChromeGetterName = (typeof CHROME_GETTERS)[number];
 
 export type Getter =

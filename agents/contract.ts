@@ -46,7 +46,7 @@ export const providerConfigSchema = z.object({
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 export const SCREENSHOT_SIZES = ['auto', 'compact', 'standard'] as const;
-export const LANGUAGES = ['en'] as const;
+export const LANGUAGES = ['en', 'zh-CN'] as const;
 
 /** Tools (a terminal, files): on for the user's own screen only when asked; files beside the run's HOME; the longest a command may run. Older files get the defaults when loaded. */
 export const toolSettingsSchema = z.object({

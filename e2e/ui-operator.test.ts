@@ -348,3 +348,33 @@ describe('a notification when a run waits and the page is hidden', () => {
     }
   }, 120_000);
 });
+
+describe('a second UI language', () => {
+  it('Simplified Chinese chosen in the settings changes the UI, and the agent is told to answer in it', async () => {
+    await page.goto(`${server.base}/#/settings`);
+    await page.getByTestId('setting-language').selectOption('zh-CN');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-link').textContent(), { timeout: 10_000 }).toContain('设置');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('settings-link').textContent(), { timeout: 10_000 }).toContain('设置');
+
+    mock.setTrajectory([{ actions: [agentAction({ type: 'done', answer: '好了。' })] }]);
+    const before = mock.requests.length;
+    const runId = await startTask('说一声你好');
+    await expect.poll(runStatus(runId), { timeout: 30_000 }).toBe('done');
+    expect(JSON.stringify(mock.requests.slice(before).map((r) => r.body))).toContain('The operator reads Simplified Chinese');
+    expect(await page.getByTestId('run-status').textContent()).toBe('完成');
+
+    // English again: the next run is not told to write Chinese.
+    await page.goto(`${server.base}/#/settings`);
+    await page.getByTestId('setting-language').selectOption('en');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-link').textContent(), { timeout: 10_000 }).toContain('Settings');
+    mock.setTrajectory([{ actions: [agentAction({ type: 'done', answer: 'Hello.' })] }]);
+    const after = mock.requests.length;
+    const english = await startTask('say hello');
+    await expect.poll(runStatus(english), { timeout: 30_000 }).toBe('done');
+    expect(JSON.stringify(mock.requests.slice(after).map((r) => r.body))).not.toContain('The operator reads');
+  }, 120_000);
+});

@@ -108,8 +108,14 @@ export class RunHost {
   /** What is using the display now: an active run's id, "a starting run", or undefined when it is free. */
   usingDisplay(display: string): string | undefined {
     const active = [...this.active.values()].find((a) => a.display === display);
-    if (active) return `run ${active.run.id}`;
+    if (active) return this.describe(active.run.id);
     return this.starting.get(display) ? 'a run that is starting' : undefined;
+  }
+
+  /** A run as an operator knows it, by its task and start time (not its id): `the run “tidy up” started at 14:05`. */
+  private describe(runId: string): string {
+    const row = this.opts.store.getRun(runId);
+    return row ? `the run “${clip(row.task)}” started at ${new Date(row.createdAt).toTimeString().slice(0, 5)}` : 'another run';
   }
 
   /** Where a run would happen now: the screen this process drives (--display or DISPLAY), or a fresh sandbox. */
@@ -129,13 +135,13 @@ export class RunHost {
     const plan: PlannedRun = {
       task: req.task, planner: choice.planner, provider: req.provider.id, ...(choice.model ? { model: choice.model } : {}), ...(req.threadId ? { threadId: req.threadId } : {}),
       options: { ...req.settings.run, ...req.options }, target: this.target(req.settings, req.runOn),
-      toolSettings: toolSettingsFrom(req.settings), skills: req.skills, mcpServers: req.settings.mcpServers,
+      toolSettings: toolSettingsFrom(req.settings), skills: req.skills, mcpServers: req.settings.mcpServers, language: req.settings.language,
     };
     const { target } = plan;
     if (target.kind === 'display') {
       // Never two runs on one screen: refused now rather than queued behind a run that may take an hour.
       const queued = this.queue.find((q) => q.plan.target.kind === 'display' && q.plan.target.display === target.display);
-      const holder = this.usingDisplay(target.display) ?? (queued ? `queued run ${queued.runId}` : undefined);
+      const holder = this.usingDisplay(target.display) ?? (queued ? `queued: ${this.describe(queued.runId)}` : undefined);
       if (holder) throw new CommandError('conflict', `display ${target.display} is taken (${holder}): wait for it, abort it, or run on a sandbox display`);
     }
     if (this.queue.length === 0 && this.freeSlots() > 0) return (await this.startPlanned(plan)).id;
@@ -222,6 +228,7 @@ export class RunHost {
     toolSettings?: ToolSettings | undefined;
     skills?: RunSpec['skills'];
     mcpServers?: RunSpec['mcpServers'];
+    language?: RunSpec['language'];
     /** A queued run's id: its row exists and the run adopts it. */
     runId?: string | undefined;
     /** Told the display before the run starts. */
@@ -242,8 +249,7 @@ export class RunHost {
     if (claimed !== undefined) {
       const busy = [...this.active.values()].find((a) => a.display === claimed);
       // Named by its task and start time, words an operator recognises (not its id).
-      const row = busy ? this.opts.store.getRun(busy.run.id) : undefined;
-      if (busy) throw new CommandError('conflict', `${row ? `the run “${clip(row.task)}” started at ${new Date(row.createdAt).toTimeString().slice(0, 5)}` : 'another run'} is already using display ${claimed}: wait for it, abort it, or run on a sandbox`);
+      if (busy) throw new CommandError('conflict', `${this.describe(busy.run.id)} is already using display ${claimed}: wait for it, abort it, or run on a sandbox`);
       const other = this.opts.busy?.(claimed);
       if (other) throw new CommandError('conflict', `${other}: wait for it to end, or run on a sandbox display`);
       this.starting.set(claimed, (this.starting.get(claimed) ?? 0) + 1);
@@ -253,7 +259,7 @@ export class RunHost {
         target,
         {
           store: this.opts.store, planner: req.planner, provider: req.provider, model: req.model, task: req.task, threadId: req.threadId, options: req.options, tools: req.tools,
-          toolSettings: req.toolSettings, skills: req.skills, mcpServers: req.mcpServers, env: this.opts.env, runId: req.runId,
+          toolSettings: req.toolSettings, skills: req.skills, mcpServers: req.mcpServers, env: this.opts.env, runId: req.runId, language: req.language,
         },
         { wrapDriver: this.opts.wrapDriver, onDisplay: (d) => req.onDisplay?.(d) },
       ).catch((err: unknown) => {

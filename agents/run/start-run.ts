@@ -52,6 +52,8 @@ export interface RunSpec {
   env?: Record<string, string | undefined> | undefined;
   /** A run recorded earlier as queued: started under its id (see AgentRunInput.runId). */
   runId?: string | undefined;
+  /** The operator's language (a BCP 47 code, as the settings hold it): the model is asked to write in it when it is not English. */
+  language?: string | undefined;
 }
 
 export interface StartedRun {
@@ -96,11 +98,20 @@ export function launchRun(opened: OpenedTarget, spec: RunSpec): AgentRun {
   const skillSetup = skills?.start(tools?.names.includes(LOAD_SKILL) ?? false);
   const run = AgentRun.start({ store: spec.store, driver: opened.driver, planner: spec.planner, ...(tools ? { tools } : {}) }, {
     task: spec.task, provider: spec.provider, model: spec.model, threadId: spec.threadId, options: spec.options,
-    instructions: skillSetup?.instructions, startEvents: [...(spec.startEvents ?? []), ...(skillSetup?.events ?? [])], ...(spec.runId ? { runId: spec.runId } : {}),
+    instructions: [languageInstruction(spec.language), skillSetup?.instructions].filter(Boolean).join('\n\n') || undefined, startEvents: [...(spec.startEvents ?? []), ...(skillSetup?.events ?? [])], ...(spec.runId ? { runId: spec.runId } : {}),
   });
   // What a command left running in the background (`mousepad f &`) ends with the run.
   if (tools) void run.finished.then(() => stopToolProcesses(run.id)).catch(() => undefined);
   return run;
+}
+
+const LANGUAGE_NAMES: Record<string, string> = { 'zh-CN': 'Simplified Chinese (简体中文)' };
+
+/** One line for a model whose operator reads another language than English; nothing for English. */
+export function languageInstruction(language: string | undefined): string | undefined {
+  if (!language || language === 'en' || language.startsWith('en-')) return undefined;
+  const name = LANGUAGE_NAMES[language] ?? language;
+  return `The operator reads ${name}: write your thoughts, questions to the operator and final answers in ${name}. Keep commands, file names and text you type into apps as the task needs them.`;
 }
 
 /** The tools of a run and the context they work in: the sandbox's own environment, or the user's scrubbed. */

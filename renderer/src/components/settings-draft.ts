@@ -56,7 +56,7 @@ export const ADAPTERS = keys<ProviderConfig['adapter']>({ 'openai-responses': tr
 export const APPROVE_MODES = keys<Settings['run']['approve']>({ always: true, risky: true, never: true });
 export const SCREENSHOT_SIZES = keys<Settings['screenshotSize']>({ auto: true, compact: true, standard: true });
 export const RUN_ON = keys<Settings['runOn']>({ current: true, sandbox: true });
-export const LANGUAGES = keys<Settings['language']>({ en: true });
+export const LANGUAGES = keys<Settings['language']>({ en: true, 'zh-CN': true });
 export const AT_LIMIT = keys<Budgets['atLimit']>({ ask: true, stop: true });
 
 export function toDraft(s: SettingsView): Draft {

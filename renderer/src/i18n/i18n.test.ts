@@ -11,6 +11,14 @@ describe('t', () => {
     expect(t('runs.steps', { count: 1 })).toBe('1 step');
     expect(t('runs.steps', { count: 2 })).toBe('2 steps');
   });
+  it('speaks Simplified Chinese when chosen, with one plural form', () => {
+    expect(availableLanguages()).toContain('zh-CN');
+    setLanguage('zh-CN');
+    expect(t('settings.title')).toBe('设置');
+    expect(t('runs.steps', { count: 1 })).toBe('1 步');
+    setLanguage('en');
+    expect(t('settings.title')).toBe('Settings');
+  });
   it('finds English, and falls back to it', () => {
     expect(availableLanguages()).toContain('en');
     setLanguage('xx');

@@ -1,6 +1,7 @@
 // "Let MCP clients act on my own screen" (Settings): serve's /mcp refuses an MCP client the user's own
 // screen while it is off (a clear message, nothing started), and lets it act there once it is on: the SDK's
-// own client over Streamable HTTP, a virtual display standing in for the user's screen with an xterm on it.
+// own client over Streamable HTTP, a virtual display standing in for the user's screen with an xterm on it;
+// the setting ticked in the settings page (Chromium), as a user would.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Settings } from '../agents/contract.ts';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
-import { serve, writeSettings, type Served } from './support/ui-serve.ts';
+import { launchChromium, serve, writeSettings, type Served } from './support/ui-serve.ts';
 
 const run = promisify(execFile);
 
@@ -62,8 +63,23 @@ describe('MCP clients and the user\'s own screen, as the settings say', () => {
     expect(textOf(refused)).toMatch(/own screen is off: .*"Let MCP clients act on my own screen" in Deskpilot's Settings/);
     expect(JSON.parse(textOf(await tool('sandbox_list', {})))).toEqual([]);
 
-    // On: the client acts on the screen serve drives.
-    await setOwnScreen(true);
+    // Ticked in the settings page and saved: the client acts on the screen serve drives.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(server.url);
+      await page.getByTestId('settings-link').click();
+      const box = page.getByTestId('setting-mcp-own-screen');
+      await box.waitFor();
+      expect(await box.isChecked()).toBe(false);
+      await expect.poll(() => page.getByTestId('settings-mcp-clients').textContent()).toContain('Let MCP clients act on my own screen');
+      await box.check();
+      await page.getByTestId('settings-save').click();
+      await page.getByTestId('settings-saved').waitFor();
+    } finally {
+      await browser.close();
+    }
+    expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).mcpOwnScreen).toBe(true);
     const started = await tool('sandbox_start', { own_screen: true });
     expect(started.isError, textOf(started)).toBeFalsy();
     const session = JSON.parse(textOf(started)) as { sandbox: string; display: string; ownScreen: boolean; width: number; height: number };

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { METRICS, type MetricContext } from './metrics.ts';
+import { parseTask } from './task-schema.ts';
+import { unsupportedParts } from './task-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'deskpilot-json-metrics-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +34,16 @@ describe('check_json_settings', () => {
     const out = await m(commented, want, {}, ctx);
     expect(out.score).toBe(0);
     expect(out.detail).toMatch(/^commented\.json is not plain JSON: /);
+  });
+});
+
+describe('tasks check', () => {
+  it('counts a VS Code settings task supported but for the app', () => {
+    const task = parseTask({
+      id: 's', instruction: 'x', config: [{ type: 'launch', parameters: { command: ['code'] } }],
+      evaluator: { func: 'check_json_settings', result: { type: 'vm_file', path: '/home/user/.config/Code/User/settings.json' }, expected: { type: 'rule', rules: { expected: { 'editor.fontSize': 16 } } } },
+    });
+    expect(unsupportedParts(task).filter((r) => !r.startsWith('app '))).toEqual([]);
   });
 });
 

@@ -72,6 +72,9 @@ describe('secret words on a screenshot', () => {
     expect(masked(line('Key: sk-proj-AbC123xyzDEF456ghiJKL789mno'))).toEqual(['sk-proj-AbC123xyzDEF456ghiJKL789mno']);
     expect(masked(line('Authorization: Bearer abc123def456ghi789jkl'))).toEqual(['abc123def456ghi789jkl']);
     expect(masked(line('aws AKIAIOSFODNN7EXAMPLE done'))).toEqual(['AKIAIOSFODNN7EXAMPLE']);
+    // A header or field that holds a key: the value goes, the name stays readable.
+    expect(masked(line('x-api-key: q8Zr2LmW0pXv7TbN done'))).toEqual(['q8Zr2LmW0pXv7TbN']);
+    expect(masked(line('-----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA'))).toEqual(['-----BEGIN', 'RSA', 'PRIVATE', 'KEY-----', 'MIIEowIBAAKCAQEA']);
     expect(masked(line('token ghp_abcdefghijklmnopqrstuvwxyz0123456789 here'))).toEqual(['ghp_abcdefghijklmnopqrstuvwxyz0123456789']);
   });
 

@@ -87,10 +87,10 @@ function budgetLine(b: NonNullable<TimelineState['started']>['options']['budgets
   if (!b) return undefined;
   const used = totals ? totals.inputTokens + totals.outputTokens : 0;
   const parts = [
-    b.runTokens !== undefined ? `${tokens(used)} / ${tokens(b.runTokens)} tokens` : '',
-    b.runCostUsd !== undefined ? `$${cost(totals?.costUsd ?? 0)} / $${cost(b.runCostUsd)}` : '',
-    b.threadTokens !== undefined || b.threadCostUsd !== undefined ? 'thread limit set' : '',
-    b.dayTokens !== undefined || b.dayCostUsd !== undefined ? 'daily limit set' : '',
+    b.runTokens !== undefined ? t('budget.tokens', { used: tokens(used), limit: tokens(b.runTokens) }) : '',
+    b.runCostUsd !== undefined ? t('budget.cost', { used: cost(totals?.costUsd ?? 0), limit: cost(b.runCostUsd) }) : '',
+    b.threadTokens !== undefined || b.threadCostUsd !== undefined ? t('budget.threadSet') : '',
+    b.dayTokens !== undefined || b.dayCostUsd !== undefined ? t('budget.daySet') : '',
   ].filter(Boolean);
-  return parts.length ? `budget ${parts.join(' · ')} (at the limit: ${b.atLimit === 'ask' ? 'ask' : 'stop'})` : undefined;
+  return parts.length ? t(b.atLimit === 'ask' ? 'budget.lineAsk' : 'budget.lineStop', { parts: parts.join(' · ') }) : undefined;
 }

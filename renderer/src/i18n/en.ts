@@ -536,6 +536,13 @@ const en = {
   'status.pausedQuestion': 'Paused. The agent is waiting for your answer: {question}',
   'status.pausedApproval': 'Paused. An action waits for your approval: {action}',
   'threads.editTitle': 'Rename this thread',
+  // The run's budget beside what it used (run-header.tsx).
+  'budget.tokens': '{used} / {limit} tokens',
+  'budget.cost': '${used} / ${limit}',
+  'budget.threadSet': 'thread limit set',
+  'budget.daySet': 'daily limit set',
+  'budget.lineAsk': 'budget {parts} (at the limit: ask)',
+  'budget.lineStop': 'budget {parts} (at the limit: stop)',
 } satisfies Record<string, Message>;
 
 export default en;

@@ -533,6 +533,13 @@ const zhCN = {
   'status.pausedQuestion': '已暂停。智能体正在等你回答：{question}',
   'status.pausedApproval': '已暂停。有动作等待你的批准：{action}',
   'threads.editTitle': '重命名此会话',
+  // The run's budget beside what it used (run-header.tsx).
+  'budget.tokens': '{used} / {limit} 个令牌',
+  'budget.cost': '${used} / ${limit}',
+  'budget.threadSet': '已设会话上限',
+  'budget.daySet': '已设每日上限',
+  'budget.lineAsk': '预算 {parts}（达到上限时：询问）',
+  'budget.lineStop': '预算 {parts}（达到上限时：停止）',
 
 } satisfies Catalogue & Record<string, Message>;
 

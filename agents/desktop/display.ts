@@ -117,6 +117,7 @@ function spawnDisplay(opts: StartDisplayOptions): Promise<VirtualDisplay> {
   const host = forkTs(hostPath, ['--size', `${size.width}x${size.height}`, '--persist', String(!!opts.persist)], {
     detached: !!opts.persist,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { MALLOC_ARENA_MAX: '2', ...process.env },
   });
   let stderr = '';
   host.stderr!.on('data', (d) => (stderr += d));

@@ -11,6 +11,10 @@ import { parseKeys, type KeyCombo } from './keys.ts';
 import type { WorkerErrorCode, WorkerRequest, WorkerResponse } from './nut-protocol.ts';
 import { planTyping } from './typing-plan.ts';
 
+// One frame at a time per display: libvips' operation cache and thread pool would hold tens of MB per sandbox for nothing.
+sharp.cache(false);
+sharp.concurrency(1);
+
 class WorkerError extends Error {
   constructor(readonly code: WorkerErrorCode, message: string) {
     super(message);

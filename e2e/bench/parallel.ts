@@ -25,6 +25,8 @@ export interface ParallelFigures {
   overheadP95Ms: number;
   /** RSS of every process of one sandbox (Xvfb, openbox, xterm, the input worker, the display host), MB, averaged over the sandboxes. */
   memoryPerSandboxMb: number;
+  /** The same counted as RSS (shared pages in full in every process). */
+  rssPerSandboxMb: number;
   /** The same, by process name (the first sandbox's): where the memory goes. */
   memoryByProcess: Record<string, number>;
   statuses: string[];
@@ -35,9 +37,14 @@ function trajectory(steps: number): MockTurn[] {
   return [...Array.from({ length: steps - 1 }, (_, k) => ({ actions: [{ type: 'move' as const, x: 40 + 7 * k, y: 600 }] })), { text: 'done' }];
 }
 
-/** Processes whose environment says DISPLAY=display, and the X server for it: their summed RSS in MB. */
-function sandboxRssMb(display: string, by: Record<string, number> = {}): number {
-  let kb = 0;
+/**
+ * Processes whose environment says DISPLAY=display, and the X server for it: their summed memory in MB.
+ * PSS (proportional set size) splits pages shared between processes (the node binary, libraries) among
+ * them, so it is what each more sandbox costs; RSS counts those pages again in every process.
+ */
+function sandboxMemoryMb(display: string, by: Record<string, number> = {}): { pss: number; rss: number } {
+  let pss = 0;
+  let rss = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
@@ -45,19 +52,22 @@ function sandboxRssMb(display: string, by: Record<string, number> = {}): number 
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       const isServer = cmd[0]?.endsWith('Xvfb') && cmd[1] === display;
       if (!isServer && !env.includes(`DISPLAY=${display}`)) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      kb += Number(rss?.[1] ?? 0);
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+      pss += kb('Pss');
+      rss += kb('Rss');
       const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      by[name] = (by[name] ?? 0) + Number(rss?.[1] ?? 0) / 1024;
+      by[name] = (by[name] ?? 0) + kb('Pss') / 1024;
     } catch {
       // gone meanwhile, or not ours to read
     }
   }
-  return kb / 1024;
+  return { pss: pss / 1024, rss: rss / 1024 };
 }
 
 async function batch(n: number, steps: number, latencyMs: number, store: Store, mocks: MockOpenAI[]): Promise<Omit<ParallelFigures, 'speedup'>> {
   const memory: number[] = [];
+  const rssMemory: number[] = [];
   const byProcess: Record<string, number> = {};
   const t0 = performance.now();
   const started = await Promise.all(
@@ -71,7 +81,11 @@ async function batch(n: number, steps: number, latencyMs: number, store: Store, 
   );
   // Memory mid-way, with every sandbox up and busy.
   const sampler = setTimeout(() => {
-    started.forEach((s, i) => memory.push(sandboxRssMb(s.target.display, i === 0 ? byProcess : {})));
+    started.forEach((s, i) => {
+      const m = sandboxMemoryMb(s.target.display, i === 0 ? byProcess : {});
+      memory.push(m.pss);
+      rssMemory.push(m.rss);
+    });
   }, (steps / 2) * latencyMs);
   const results = await Promise.all(started.map((s) => s.run.finished));
   const wallMs = performance.now() - t0;
@@ -92,6 +106,7 @@ async function batch(n: number, steps: number, latencyMs: number, store: Store, 
     runs: n, wallMs, tasksPerHour: (n / wallMs) * 3_600_000,
     overheadMedianMs: percentile(overhead, 50), overheadP95Ms: percentile(overhead, 95),
     memoryPerSandboxMb: memory.length ? memory.reduce((a, b) => a + b, 0) / memory.length : Number.NaN,
+    rssPerSandboxMb: rssMemory.length ? rssMemory.reduce((a, b) => a + b, 0) / rssMemory.length : Number.NaN,
     memoryByProcess: byProcess,
     statuses: results.map((r) => r.status),
   };
@@ -125,7 +140,7 @@ export function parallelRows(figures: ParallelFigures[]): Row[] {
     { name: `${f.runs} at once: loop overhead per step`, median: f.overheadMedianMs, p95: f.overheadP95Ms },
     {
       name: `${f.runs} at once: memory per sandbox with xterm`,
-      value: `${f.memoryPerSandboxMb.toFixed(0)} MB (target <= 150 MB): ${Object.entries(f.memoryByProcess).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`,
+      value: `PSS ${f.memoryPerSandboxMb.toFixed(0)} MB (target <= 150 MB; RSS ${f.rssPerSandboxMb.toFixed(0)} MB): ${Object.entries(f.memoryByProcess).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`,
     },
   ]);
 }

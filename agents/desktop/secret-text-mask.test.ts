@@ -37,6 +37,18 @@ describe('OCR masking with tesseract', () => {
     expect((err as Error).message).toMatch(/^cannot mask card numbers and keys on the screen: tesseract failed to read the screenshot \(.+\), or turn off/);
   });
 
+  it('fails, saying what to install, where tesseract is missing', async () => {
+    const path = process.env['PATH'];
+    process.env['PATH'] = '/nonexistent';
+    try {
+      const err = await ocrWords((await shotOf(['x'])).data).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SecretTextMaskError);
+      expect((err as Error).message).toContain('tesseract is not installed (Debian and Ubuntu: tesseract-ocr and tesseract-ocr-eng), or turn off');
+    } finally {
+      process.env['PATH'] = path;
+    }
+  });
+
   it('stops tesseract when aborted', async () => {
     const big = await sharp({ create: { width: 2560, height: 1600, channels: 3, background: '#ffffff' } })
       .composite([{ input: (await shotOf(Array.from({ length: 3 }, () => 'The quick brown fox jumps over the lazy dog 0123456789'))).data, tile: true, left: 0, top: 0 }])

@@ -56,7 +56,7 @@ describe('prompt automations', () => {
     await expect.poll(() => schedules.inbox().length, { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
     schedules.remove('invoice check');
     // A second fire may have started before the removal: let it end before the next test's trajectory.
-    await expect.poll(() => service.automations.scheduler.isRunning('invoice check'), { timeout: 30_000, interval: 100 }).toBe(false);
+    await expect.poll(() => service.automationRunning('invoice check'), { timeout: 30_000, interval: 100 }).toBe(false);
     const item = schedules.inbox().at(-1)!;
     expect(item).toMatchObject({ automation: 'invoice check', status: 'succeeded', trigger: 'schedule', answer: 'Found 3 new invoices.', summary: 'Found 3 new invoices.', archivedAt: null, readAt: null });
     const run = service.store.getRun(item.runId!)!;

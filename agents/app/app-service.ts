@@ -159,6 +159,11 @@ export class AppService {
     return this.live.open(runId, viewer);
   }
 
+  /** Whether a run of the automation is going now (scheduled or run now). */
+  automationRunning(name: string): boolean {
+    return this.automations.scheduler.isRunning(name);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

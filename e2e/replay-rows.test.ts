@@ -1,9 +1,10 @@
 // Replays over data through the CLI on a real X display: an automation run once per CSV row types
 // each row's values into xterm (the file it appends to holds every line, in order); a row made to
 // fail (its shell step exits non-zero) is reported in the results CSV while the others succeed, and
-// the batch is one inbox item; an .xlsx LibreOffice saved reads as its CSV would.
+// the batch is one inbox item; an .xlsx LibreOffice saved reads as its CSV would; with --parallel 2, four
+// rows run two at a time, each on a sandbox of its own (its file checked), one failing.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -106,5 +107,68 @@ describe('automations run --rows', () => {
     expect(await waitForFile(file)).toBe('jo 12.5\nkai 2026-03-31\nlu ü 7\n');
     const results = parseCsv(readFileSync(join(dir, 'xlsx', 'sheet.results.csv'), 'utf8')).rows;
     expect(results.map((x) => [x['row'], x['status']])).toEqual([['1', 'succeeded'], ['2', 'succeeded'], ['3', 'succeeded']]);
+  });
+});
+
+describe('automations run --rows --parallel', () => {
+  it('runs four rows two at a time, each on a sandbox of its own; a failing row does not stop the others', { timeout: 300_000 }, async () => {
+    const out = join(dir, 'parallel-out');
+    mkdirSync(out);
+    const store = Store.open(db);
+    new AutomationStore(store.db, join(dir, 'automations')).save({
+      format: AUTOMATION_FORMAT, name: 'add row on sandbox', params: [{ name: 'name' }, { name: 'amount' }], allowHealing: false,
+      steps: [
+        { id: 's1', intent: 'shell: test "{{name}}" != FAIL', action: { type: 'tool', name: 'shell', input: { command: 'test "{{name}}" != FAIL' } } },
+        // A sandbox starts empty: the automation opens its terminal and waits until it has the focus.
+        {
+          id: 's2', intent: 'shell: open xterm', action: { type: 'tool', name: 'shell', input: {
+            command: 'setsid xterm -e bash --norc --noprofile +H </dev/null >/dev/null 2>&1 & w=$(xdotool search --sync --onlyvisible --class xterm | head -1) && xdotool windowactivate --sync "$w"',
+          } },
+        },
+        { id: 's3', intent: 'type the row', action: { type: 'type', text: 'echo "{{name}} {{amount}}" >> ~/rows.txt\n' } },
+        // Waits for the shell in xterm to write the line, then copies the sandbox's file out (the sandbox goes when the run ends).
+        {
+          id: 's4', intent: 'shell: check and copy rows.txt', action: { type: 'tool', name: 'shell', input: {
+            command: `for i in $(seq 100); do grep -qxF "{{name}} {{amount}}" ~/rows.txt 2>/dev/null && break; sleep 0.1; done; { cat ~/rows.txt; echo "$HOME"; } > ${out}/{{name}}.txt; grep -qxF "{{name}} {{amount}}" ~/rows.txt`,
+          } },
+        },
+      ],
+    });
+    store.close();
+    const csv = join(dir, 'par.csv');
+    writeFileSync(csv, 'name,amount\nana,1\nbo,2\nFAIL,3\ndot,4\n');
+    // Rows in parallel on one screen would type into each other's windows; --parallel is only for rows.
+    const onDisplay = await cli(['automations', 'run', 'add row on sandbox', '--rows', csv, '--parallel', '2', '--display', display.display, '--db', db]);
+    expect([onDisplay.code, onDisplay.stderr]).toEqual([2, expect.stringContaining('--parallel runs each row on a sandbox of its own: leave out --display')]);
+    const noRows = await cli(['automations', 'run', 'add row on sandbox', '--param', 'name=x', '--parallel', '2', '--db', db]);
+    expect([noRows.code, noRows.stderr]).toEqual([2, expect.stringContaining('--parallel N goes with --rows')]);
+
+    const r = await cli(['automations', 'run', 'add row on sandbox', '--rows', csv, '--parallel', '2', '--approve', 'never', '--db', db]);
+    expect(r.code, r.stderr).toBe(1);
+
+    // Each row's line is the only one in its own sandbox's file, and every sandbox had a HOME of its own.
+    const homes = new Set<string>();
+    for (const [name, amount] of [['ana', '1'], ['bo', '2'], ['dot', '4']] as const) {
+      const [line, home, ...rest] = readFileSync(join(out, `${name}.txt`), 'utf8').split('\n');
+      expect([line, rest]).toEqual([`${name} ${amount}`, ['']]);
+      expect(home).toMatch(/deskpilot-display-/);
+      homes.add(home!);
+    }
+    expect(homes.size).toBe(3);
+    expect(existsSync(join(out, 'FAIL.txt'))).toBe(false);
+
+    const results = parseCsv(readFileSync(join(dir, 'par.results.csv'), 'utf8')).rows;
+    expect(results.map((x) => [x['row'], x['status']])).toEqual([['1', 'succeeded'], ['2', 'succeeded'], ['3', 'failed'], ['4', 'succeeded']]);
+    expect(results[2]!['reason']).toMatch(/step 1\/4 shell: test "\{\{name\}\}" != FAIL failed: shell reported an error/);
+
+    const check = Store.open(db);
+    const runs = results.map((x) => check.getRun(x['run_id']!)!);
+    const inbox = new ScheduleStore(check.db).inbox();
+    check.close();
+    // Two at a time: the first two rows overlapped, and no three runs ever did.
+    const overlap = (a: (typeof runs)[number], b: (typeof runs)[number]) => a.createdAt < b.endedAt! && b.createdAt < a.endedAt!;
+    expect(overlap(runs[0]!, runs[1]!)).toBe(true);
+    for (const [i, a] of runs.entries()) for (const [j, b] of runs.entries()) for (const c of runs.slice(Math.max(i, j) + 1)) if (i < j) expect(overlap(a, b) && overlap(a, c) && overlap(b, c)).toBe(false);
+    expect(inbox[0]).toMatchObject({ automation: 'add row on sandbox', runId: null, status: 'needs_attention', summary: expect.stringMatching(/^4 rows of par\.csv: 3 succeeded, 1 failed \(rows 3\)/) });
   });
 });

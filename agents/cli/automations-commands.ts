@@ -25,7 +25,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const note = (line: string) => process.stderr.write(`${line}\n`);
 const APPROVE_MODES: readonly ApprovalMode[] = ['always', 'risky', 'never'];
 
-const RUN_USAGE = 'automations run NAME [--param k=v ... | --rows data.csv|data.xlsx] [--display :N | --sandbox] [--approve always|risky|never] [--max-seconds N] [--find-timeout MS] ' +
+const RUN_USAGE = 'automations run NAME [--param k=v ... | --rows data.csv|data.xlsx [--parallel N]] [--display :N | --sandbox] [--approve always|risky|never] [--max-seconds N] [--find-timeout MS] ' +
   '[--heal-provider PROVIDER [--heal-model NAME] [--heal-base-url URL] [--heal-api-key KEY]] [--json] [--db PATH]';
 const CREATE_USAGE = 'automations create --from-run RUN_ID --name NAME [--param k=v ...] [--description TEXT] [--allow-healing] [--evaluator FILE] [--no-ocr] [--display :N] [--json] [--db PATH]';
 
@@ -199,11 +199,11 @@ export const automationsCommands: Command[] = [
   {
     path: ['automations', 'run'],
     usage: 'automations run NAME [--param k=v ...] [--display :N | --sandbox] [options]',
-    summary: 'replay an automation without a model, streaming its steps like `deskpilot run`; moved targets are found again; options: --approve --max-seconds --find-timeout MS --heal-provider P --json --db',
+    summary: 'replay an automation without a model, streaming its steps like `deskpilot run`; moved targets are found again; --rows FILE (CSV or .xlsx) once per row, --parallel N rows at once on sandboxes; options: --approve --max-seconds --find-timeout MS --heal-provider P --json --db',
     options: {
       param: { type: 'string', multiple: true }, display: { type: 'string' }, sandbox: { type: 'boolean' }, approve: { type: 'string' }, 'max-seconds': { type: 'string' },
       'find-timeout': { type: 'string' }, 'heal-provider': { type: 'string' }, 'heal-model': { type: 'string' }, 'heal-base-url': { type: 'string' }, 'heal-api-key': { type: 'string' },
-      thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, rows: { type: 'string' },
+      thread: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, rows: { type: 'string' }, parallel: { type: 'string' },
     },
     async run({ values, positionals }) {
       const { str, positive, usageError } = optionReader(RUN_USAGE);
@@ -219,14 +219,18 @@ export const automationsCommands: Command[] = [
       if (approve !== undefined && !(APPROVE_MODES as readonly string[]).includes(approve)) throw usageError(`--approve must be ${APPROVE_MODES.join(', ')}, not "${approve}"`);
       const maxSeconds = positive(values, 'max-seconds', false);
       const findTimeoutMs = positive(values, 'find-timeout', true);
-      const target = displayTarget(values, RUN_USAGE);
-      const heal = await healerFrom(values, str, usageError);
       const rows = str(values, 'rows');
+      const parallel = positive(values, 'parallel', true);
+      if (parallel !== undefined && !rows) throw usageError('--parallel N goes with --rows: it runs that many rows at once');
+      if (parallel !== undefined && str(values, 'display')) throw usageError('--parallel runs each row on a sandbox of its own: leave out --display');
+      // Rows in parallel each get a fresh sandbox; otherwise one screen for all of them.
+      const target = parallel !== undefined ? { kind: 'sandbox' as const } : displayTarget(values, RUN_USAGE);
+      const heal = await healerFrom(values, str, usageError);
       if (rows) {
         if (Object.keys(params).length) throw usageError('--rows gives the parameters from its columns: leave out --param');
         const automation = await withAutomations(values, (a, cli) => mustGet(a, cli, name));
         const options = { approve: (approve as ApprovalMode | undefined) ?? 'risky', ...(maxSeconds ? { maxSeconds } : {}) };
-        return runRows(automation, resolve(rows), target, values, { options, ...(findTimeoutMs ? { findTimeoutMs } : {}), json: values['json'] === true }).catch((err: unknown) => {
+        return runRows(automation, resolve(rows), target, values, { options, ...(findTimeoutMs ? { findTimeoutMs } : {}), ...(parallel ? { parallel } : {}), json: values['json'] === true }).catch((err: unknown) => {
           throw err instanceof AutomationError ? new CliError(err.message, 2) : err;
         });
       }

@@ -1,6 +1,7 @@
 // `deskpilot automations run NAME --rows data.csv|data.xlsx`: the automation once per row, columns mapped to
-// its parameters, one after another on one screen. A row that fails does not stop the others; the
-// results go to a CSV beside the input (row, status, run id, reason) and one inbox item.
+// its parameters, one after another on one screen, or N at a time each on a sandbox of its own
+// (--parallel N). A row that fails does not stop the others; the results go to a CSV beside the input
+// (row, status, run id, reason, in the rows' order) and one inbox item.
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { atspiProbe } from '../automations/a11y.ts';
@@ -9,9 +10,9 @@ import { prepareReplay } from '../automations/replay.ts';
 import { readRows, rowParams, toCsv } from '../automations/rows.ts';
 import { ScheduleStore } from '../automations/schedule-store.ts';
 import { xdotoolProbe } from '../automations/window-probe.ts';
-import type { RunTarget } from '../desktop/targets.ts';
+import { TargetError, type RunTarget } from '../desktop/targets.ts';
 import type { RunOptions } from '../run/events.ts';
-import { startRun } from '../run/start-run.ts';
+import { startRun, type StartedRun } from '../run/start-run.ts';
 import { CliError, type OptionValues } from './command.ts';
 import { openCliStore } from './store-access.ts';
 
@@ -27,48 +28,74 @@ export function resultsPath(input: string): string {
   return join(dirname(input), `${basename(input, extname(input))}.results.csv`);
 }
 
+export interface RowsOptions {
+  options: Partial<RunOptions>;
+  findTimeoutMs?: number;
+  json: boolean;
+  /** Rows replayed at once, each on a sandbox of its own (the target must be a sandbox); one at a time by default. */
+  parallel?: number;
+}
+
 /** Replays `automation` once per row; returns the exit code (0 only when every row succeeded). */
-export async function runRows(automation: Automation, input: string, target: RunTarget, values: OptionValues, opts: { options: Partial<RunOptions>; findTimeoutMs?: number; json: boolean }): Promise<number> {
+export async function runRows(automation: Automation, input: string, target: RunTarget, values: OptionValues, opts: RowsOptions): Promise<number> {
   const table = await readRows(input);
   const names = automation.params.map((p) => p.name);
   const unused = table.header.filter((h) => !names.includes(h));
   if (!table.header.some((h) => names.includes(h))) throw new CliError(`${input}: no column is named like a parameter of "${automation.name}" (${names.join(', ') || 'it has none'})`, 2);
   const say = (line: string) => (opts.json ? process.stdout.write(`${JSON.stringify({ note: line })}\n`) : process.stderr.write(`${line}\n`));
   if (unused.length) say(`note: columns ${unused.join(', ')} are not parameters of "${automation.name}" and are not used`);
+  const parallel = opts.parallel ?? 1;
+  // Two rows on one screen would type into each other's windows.
+  if (parallel > 1 && target.kind !== 'sandbox') throw new CliError('rows run in parallel only on sandboxes, each row on its own', 2);
 
   const cli = openCliStore(values, { runsAgents: true });
-  const results: RowResult[] = [];
-  try {
-    for (const [i, row] of table.rows.entries()) {
-      const n = i + 1;
-      const params = rowParams(row, names);
-      try {
-        resolveParams(automation, params);
-      } catch (err) {
-        if (!(err instanceof AutomationError)) throw err;
-        results.push({ row: n, status: 'failed', runId: '', reason: err.message });
-        say(`row ${n}: failed before it started: ${err.message}`);
-        continue;
-      }
-      const desktop: { env: Record<string, string> } = { env: {} };
-      const p = await prepareReplay(cli.store, automation, {
-        params, probe: (signal) => xdotoolProbe(desktop.env)(signal), a11y: { find: (q, signal) => atspiProbe(desktop.env).find(q, signal) },
-        ...(opts.findTimeoutMs ? { findTimeoutMs: opts.findTimeoutMs } : {}), options: opts.options,
-      });
-      const runTarget: RunTarget = target.kind === 'sandbox' ? { ...target, launch: target.launch ?? [] } : target;
-      const started = await startRun(runTarget, { store: cli.store, planner: p.planner, provider: p.provider, model: p.model, task: p.task, options: p.options, tools: p.tools }, {
+  const runTarget: RunTarget = target.kind === 'sandbox' ? { ...target, launch: target.launch ?? [] } : target;
+
+  /** One row's replay, start to end; only a programming error throws. */
+  const runRow = async (n: number, row: Record<string, string>): Promise<RowResult> => {
+    const params = rowParams(row, names);
+    try {
+      resolveParams(automation, params);
+    } catch (err) {
+      if (!(err instanceof AutomationError)) throw err;
+      say(`row ${n}: failed before it started: ${err.message}`);
+      return { row: n, status: 'failed', runId: '', reason: err.message };
+    }
+    const desktop: { env: Record<string, string> } = { env: {} };
+    const p = await prepareReplay(cli.store, automation, {
+      params, probe: (signal) => xdotoolProbe(desktop.env)(signal), a11y: { find: (q, signal) => atspiProbe(desktop.env).find(q, signal) },
+      ...(opts.findTimeoutMs ? { findTimeoutMs: opts.findTimeoutMs } : {}), options: opts.options,
+    });
+    let started: StartedRun;
+    try {
+      started = await startRun(runTarget, { store: cli.store, planner: p.planner, provider: p.provider, model: p.model, task: p.task, options: p.options, tools: p.tools }, {
         onDisplay: (d) => (desktop.env = { DISPLAY: d.display, ...(d.env ?? {}) }),
       });
-      // No one answers approvals in a batch: an action that needs one is turned down, and the row fails.
-      const stop = cli.store.subscribe((e) => {
-        if (e.runId === started.run.id && e.type === 'approval_requested') started.run.control.decide(e['actionId'] as string, { decision: 'reject', reason: 'a batch over rows has no operator to approve it: replay this row alone' });
-      });
-      const result = await started.run.finished.finally(stop);
-      await started.closed;
-      const ok = result.status === 'done';
-      results.push({ row: n, status: ok ? 'succeeded' : 'failed', runId: started.run.id, reason: ok ? '' : (result.reason ?? result.status) });
-      say(`row ${n}: ${ok ? 'succeeded' : `failed: ${result.reason ?? result.status}`} (run ${started.run.id})`);
+    } catch (err) {
+      // A sandbox that would not start fails its row, not the batch.
+      if (!(err instanceof TargetError)) throw err;
+      say(`row ${n}: failed before it started: ${err.message}`);
+      return { row: n, status: 'failed', runId: '', reason: err.message };
     }
+    // No one answers approvals in a batch: an action that needs one is turned down, and the row fails.
+    const stop = cli.store.subscribe((e) => {
+      if (e.runId === started.run.id && e.type === 'approval_requested') started.run.control.decide(e['actionId'] as string, { decision: 'reject', reason: 'a batch over rows has no operator to approve it: replay this row alone' });
+    });
+    const result = await started.run.finished.finally(stop);
+    await started.closed;
+    const ok = result.status === 'done';
+    say(`row ${n}: ${ok ? 'succeeded' : `failed: ${result.reason ?? result.status}`} (run ${started.run.id})`);
+    return { row: n, status: ok ? 'succeeded' : 'failed', runId: started.run.id, reason: ok ? '' : (result.reason ?? result.status) };
+  };
+
+  try {
+    // `parallel` workers take the next row as each finishes its own; results keep the rows' order.
+    const results: RowResult[] = new Array(table.rows.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < table.rows.length; i = next++) results[i] = await runRow(i + 1, table.rows[i]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, table.rows.length) }, worker));
     const out = resultsPath(input);
     writeFileSync(out, toCsv(['row', 'status', 'run_id', 'reason'], results.map((r) => [String(r.row), r.status, r.runId, r.reason])));
     const failed = results.filter((r) => r.status === 'failed');

@@ -51,7 +51,14 @@ async function startTask(task: string): Promise<string> {
   await page.evaluate(() => (location.hash = '#/new'));
   await page.getByTestId('task-input').fill(task);
   await page.getByTestId('start-run').click();
-  await expect.poll(async () => (await runView().count()) > 0 && (await runView().getAttribute('data-run-id')), { timeout: 20_000 }).toBeTruthy();
+  await expect
+    .poll(async () => (await runView().count()) > 0 && (await runView().getAttribute('data-run-id')), { timeout: 60_000 })
+    .toBeTruthy()
+    .catch(async (err: unknown) => {
+      // Say why: the error banner holds the server's answer to runs.start.
+      const banner = (await page.getByTestId('error-banner').count()) ? await page.getByTestId('error-banner').textContent() : 'no error shown';
+      throw new Error(`the run of "${task}" did not open (${banner})`, { cause: err });
+    });
   return (await runView().getAttribute('data-run-id'))!;
 }
 

@@ -153,6 +153,17 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const inboxAgrees: Same<InboxEntry, InboxItem> = true;
 void inboxAgrees;
 
+/** The most CSV text a page may send for a run over rows (the serve body limit is 1 MiB). */
+export const ROWS_CSV_MAX = 512 * 1024;
+/** A run over the rows of a file sent from the page: its progress, then a result per row and the results CSV. */
+export const rowBatchSchema = z.object({
+  id: z.string(), automation: z.string(), fileName: z.string(), total: z.number().int(), done: z.number().int(), state: z.enum(['running', 'done', 'failed']),
+  results: z.array(z.object({ row: z.number().int(), status: z.enum(['succeeded', 'failed']), runId: z.string(), reason: z.string() })),
+  /** Where the results CSV was written (in the data folder), and its text for a download. */
+  resultsFile: z.string().nullable(), resultsCsv: z.string().nullable(), error: z.string().nullable(),
+});
+export type RowBatch = z.infer<typeof rowBatchSchema>;
+
 export const automationSummarySchema = z.object({
   name: z.string(), version: z.number().int(), description: z.string().optional(), steps: z.number().int(), params: z.array(z.string()),
   createdAt: z.number(), updatedAt: z.number(), schedule: scheduleViewSchema.nullable(),
@@ -269,6 +280,21 @@ export const commands = {
     output: z.object({ automation: automationSchema, warnings: z.array(z.string()) }),
   },
   'automations.delete': { input: z.object({ name: automationName }).strict(), output: ok },
+  /** "New agent task": a prompt automation made in the app; its provider is the Settings' active one (no provider fields: the key and address stay there). */
+  'automations.createPrompt': {
+    input: z.object({
+      name: automationName, task: z.string().trim().min(1, 'describe the task').max(20_000), tools: z.boolean(), skills: z.boolean(),
+      /** A fresh sandbox, or the screen this app drives. */
+      target: replayTargetSchema, maxSeconds: z.number().int().positive().max(7 * 24 * 3600).optional(), budgetUsd: z.number().positive().max(100_000).optional(),
+    }).strict(),
+    output: automationSchema,
+  },
+  /** "Run for each row": the CSV's text (read in the page) replayed once per row, as `automations run --rows` does; poll automations.rowBatch. */
+  'automations.runRows': {
+    input: z.object({ name: automationName, fileName: z.string().trim().min(1).max(200), csv: z.string().min(1, 'the file is empty').max(ROWS_CSV_MAX, 'the file is larger than 512 KB'), target: replayTargetSchema.optional() }).strict(),
+    output: rowBatchSchema,
+  },
+  'automations.rowBatch': { input: z.object({ batchId: id }).strict(), output: rowBatchSchema },
   /** Run now: a replay without the model; its outcome lands in the inbox. */
   'automations.run': { input: z.object({ name: automationName, params: paramValues.optional(), target: replayTargetSchema.optional() }).strict(), output: runSchema },
   /** Replays of the automation (any version), newest first. */

@@ -17,6 +17,7 @@ import { recordingCommands, type Recordings } from './recording-commands.ts';
 import { pruneScreenshots } from './retention.ts';
 import type { Approver } from '../run/events.ts';
 import { exportRun } from './run-export.ts';
+import { RowBatches } from './row-batches.ts';
 import { RunHost } from './run-host.ts';
 import { KeyRing } from './key-binding.ts';
 import { LiveSessions, type LiveEndpoint, type LiveStream } from './live-sessions.ts';
@@ -91,7 +92,13 @@ export class AppService {
     });
     this.handlers = {
       ...this.coreHandlers,
-      ...automationHandlers({ store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e) }),
+      ...automationHandlers({
+        store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e), ownDisplay: () => this.host.ownDisplay(),
+        rowBatches: new RowBatches({
+          dataDir: opts.dataDir, dbPath: shared.path, settings: () => this.settings.get(), ownDisplay: () => this.host.ownDisplay(),
+          onEnded: () => this.emit({ kind: 'automations_changed' }),
+        }),
+      }),
       ...this.recordings.handlers,
       ...skillHandlers({ dataDir: opts.dataDir, store: shared.store, settings: () => this.settings.get(), updateSettings: (patch) => this.settings.update(patch) }),
       ...mcpHandlers({ settings: () => this.settings.get(), env }),

@@ -2,7 +2,7 @@
 // a new version), "Save as automation" from a run, run now, history, schedules and the inbox.
 import { Cron } from 'croner';
 import type { z } from 'zod';
-import { assertName, AutomationError } from '../automations/automation.ts';
+import { AUTOMATION_FORMAT, assertName, AutomationError } from '../automations/automation.ts';
 import { compileRun } from '../automations/compile.ts';
 import { REPLAY_PROVIDER } from '../automations/replay.ts';
 import type { InboxItem, Schedule } from '../automations/schedule-store.ts';
@@ -10,6 +10,7 @@ import type { AppEvent, commands, CommandName, CommandOutput, ScheduleView, Sett
 import type { Store } from '../store/store.ts';
 import type { AutomationRunner } from './automation-runner.ts';
 import { CommandError } from './command-error.ts';
+import type { RowBatches } from './row-batches.ts';
 
 type AutomationCommand = Extract<CommandName, `automations.${string}` | `inbox.${string}`>;
 type Input<C extends CommandName> = z.output<(typeof commands)[C]['input']>;
@@ -20,6 +21,10 @@ export interface AutomationCommandDeps {
   runner: AutomationRunner;
   settings: () => Settings;
   emit: (e: AppEvent) => void;
+  /** The screen this app drives, for an agent task run there. */
+  ownDisplay?: () => string | undefined;
+  /** Runs over rows sent from the page; without it, automations.runRows is refused. */
+  rowBatches?: RowBatches;
 }
 
 /** How many inbox items are read to find each automation's latest result. */
@@ -46,7 +51,7 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
-export function automationHandlers({ store, runner, settings, emit }: AutomationCommandDeps): AutomationHandlers {
+export function automationHandlers({ store, runner, settings, emit, ownDisplay, rowBatches }: AutomationCommandDeps): AutomationHandlers {
   const changed = () => emit({ kind: 'automations_changed' });
   const mustExist = (name: string) => {
     if (!runner.automations.get(name)) throw new CommandError('not_found', `no automation "${name}"`);
@@ -83,6 +88,38 @@ export function automationHandlers({ store, runner, settings, emit }: Automation
       changed();
       return saved;
     }),
+
+    'automations.createPrompt': ({ name, task, tools, skills, target, maxSeconds, budgetUsd }) => guard(() => {
+      assertName(name);
+      if (runner.automations.get(name)) throw new CommandError('conflict', `an automation named "${name}" exists already: choose another name`);
+      // The provider a run started from the app would use: the Settings' active one, its key kept there.
+      const s = settings();
+      if (!s.providers.some((p) => p.id === s.activeProvider)) throw new CommandError('bad_input', 'no model provider is set up: add one in Settings');
+      let where = 'sandbox';
+      if (target === 'current') {
+        const display = ownDisplay?.();
+        if (!display) throw new CommandError('bad_input', 'this app has no screen of its own to run on: choose a sandbox');
+        where = display;
+      }
+      const saved = runner.automations.save({
+        format: AUTOMATION_FORMAT, name, params: [], allowHealing: false, steps: [],
+        prompt: { task, provider: { id: s.activeProvider }, tools, skills, target: where, ...(maxSeconds ? { maxSeconds } : {}), ...(budgetUsd ? { budgetUsd } : {}) },
+      });
+      changed();
+      return saved;
+    }),
+
+    'automations.runRows': ({ name, fileName, csv, target }) => {
+      if (!rowBatches) throw new CommandError('failed', 'runs over rows are not available here');
+      const automation = runner.automations.get(name);
+      if (!automation) throw new CommandError('not_found', `no automation "${name}"`);
+      return rowBatches.start({ automation, fileName, csv, target: target ?? (settings().runOn === 'sandbox' ? 'sandbox' : 'current') });
+    },
+
+    'automations.rowBatch': ({ batchId }) => {
+      if (!rowBatches) throw new CommandError('not_found', `no run over rows ${batchId}`);
+      return rowBatches.get(batchId);
+    },
 
     'automations.fromRun': ({ runId, name, params, description, overwrite }) => guard(async () => {
       assertName(name);

@@ -71,7 +71,8 @@ beforeAll(async () => {
   mkdirSync(tasksDir, { recursive: true });
   for (const f of readdirSync(source)) writeFileSync(join(tasksDir, f), readFileSync(join(source, f), 'utf8').replaceAll('http://files.osworld.test', base));
   store = Store.open(join(dir, 'deskpilot.db'));
-});
+  // Three LibreOffice saves of the gold decks: about 7 s each alone, over a minute on a loaded 2-core machine.
+}, 240_000);
 
 afterAll(() => {
   if (scored.length) console.log(scored.map((r) => `${r.task.padEnd(28)} ${r.score}  ${String(r.steps).padStart(2)} steps  ${r.seconds.toFixed(1).padStart(5)} s`).join('\n'));

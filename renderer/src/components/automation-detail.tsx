@@ -1,12 +1,14 @@
 // One automation (#/automations/NAME): run now with parameter values, its schedule, the step
-// editor (automation-editor.tsx) and its replays.
+// editor (automation-editor.tsx), "Run for each row…" (rows-run.tsx) and its replays. An agent task
+// (a prompt automation) shows its task and settings instead of steps.
 //
 // data-testid: automation-detail (data-name, data-version), automation-version, automation-delete,
 // run-now-param (data-name), run-now-target, run-now, run-now-error, schedule-current,
 // schedule-cron, schedule-run-missed, schedule-target, schedule-save, schedule-remove,
-// schedule-error, history-item (data-run-id, data-status).
+// schedule-error, history-item (data-run-id, data-status), prompt-settings, prompt-task, prompt-tools,
+// prompt-skills, prompt-where, prompt-limit, prompt-budget.
 import { useEffect, useState } from 'react';
-import type { ReplayTarget, Run } from '../../../agents/contract.ts';
+import type { Automation, ReplayTarget, Run } from '../../../agents/contract.ts';
 import { clock } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { href, navigate } from '../navigate.ts';
@@ -15,6 +17,7 @@ import { useApp } from '../state/use-app.ts';
 import { AutomationEditor } from './automation-editor.tsx';
 import { SaveAsSkill } from './save-as-skill.tsx';
 import { initialValues } from './automation-draft.ts';
+import { RowsRun } from './rows-run.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
 const NO_RUNS: Run[] = [];
@@ -81,11 +84,13 @@ export function AutomationDetailView({ name }: { name: string }) {
       </div>
       {a.description ? <p className="muted">{a.description}</p> : null}
       {a.source ? <p className="muted small">{t('automation.source', { task: a.source.task })}</p> : null}
+      {a.prompt ? <PromptSettings automation={a} /> : null}
       <div className="panels">
         <RunNow key={`run-${a.version}`} detail={detail} />
         <ScheduleForm key={`schedule-${a.version}-${detail.schedule?.cron ?? ''}`} detail={detail} />
+        {a.prompt ? null : <RowsRun key={`rows-${a.name}`} automation={a} />}
       </div>
-      <AutomationEditor key={`${a.name}@${a.version}`} automation={a} savedVersion={savedVersion} onSaved={(saved) => setSavedVersion(saved.version)} />
+      {a.prompt ? null : <AutomationEditor key={`${a.name}@${a.version}`} automation={a} savedVersion={savedVersion} onSaved={(saved) => setSavedVersion(saved.version)} />}
       <History name={name} />
     </section>
   );
@@ -118,15 +123,46 @@ function RunNow({ detail }: { detail: Detail }) {
           <input data-testid="run-now-param" data-name={p.name} value={values[p.name] ?? ''} onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.value }))} />
         </label>
       ))}
-      <TargetSelect testId="run-now-target" value={target} onChange={setTarget} />
+      {/* An agent task runs where its settings say. */}
+      {a.prompt ? null : <TargetSelect testId="run-now-target" value={target} onChange={setTarget} />}
       <div className="card-row">
         <button type="submit" className="btn btn-primary" data-testid="run-now" disabled={busy}>
           ▶ {t('runNow.run')}
         </button>
-        <span className="muted small">{t('runNow.hint')}</span>
+        <span className="muted small">{t(a.prompt ? 'agentTask.runHint' : 'runNow.hint')}</span>
       </div>
       {error ? <p className="field-error" data-testid="run-now-error" role="alert">{error}</p> : null}
     </form>
+  );
+}
+
+/** An agent task's task and settings, as saved. */
+function PromptSettings({ automation }: { automation: Automation }) {
+  const p = automation.prompt!;
+  const providers = useApp((s) => s.settings?.providers);
+  const provider = providers?.find((c) => c.id === p.provider.id)?.label ?? p.provider.id;
+  const onOff = (on: boolean) => t(on ? 'agentTask.on' : 'agentTask.off');
+  return (
+    <section className="card panel" data-testid="prompt-settings" aria-label={t('agentTask.settings')}>
+      <h3>{t('agentTask.settings')}</h3>
+      <p className="prompt-task" data-testid="prompt-task">
+        {p.task}
+      </p>
+      <dl className="small">
+        <dt>{t('agentTask.provider')}</dt>
+        <dd>{provider}</dd>
+        <dt>{t('agentTask.toolsShort')}</dt>
+        <dd data-testid="prompt-tools">{onOff(p.tools)}</dd>
+        <dt>{t('agentTask.skillsShort')}</dt>
+        <dd data-testid="prompt-skills">{onOff(p.skills)}</dd>
+        <dt>{t('agentTask.where')}</dt>
+        <dd data-testid="prompt-where">{p.target === 'sandbox' ? t('schedule.target.sandbox') : t('agentTask.screen', { display: p.target })}</dd>
+        <dt>{t('agentTask.limit')}</dt>
+        <dd data-testid="prompt-limit">{p.maxSeconds ? t('agentTask.limitValue', { minutes: Math.round(p.maxSeconds / 6) / 10 }) : t('agentTask.settingsLimit')}</dd>
+        <dt>{t('agentTask.budgetShort')}</dt>
+        <dd data-testid="prompt-budget">{p.budgetUsd ? `$${p.budgetUsd}` : t('agentTask.noBudget')}</dd>
+      </dl>
+    </section>
   );
 }
 

@@ -3,7 +3,9 @@
 // starts recording (recording-banner.tsx shows it); the draft it stops with opens here, in the step
 // editor, as a new automation that is saved only by its Save.
 //
-// data-testid: automations-view, automation-row (data-name, data-version), automation-link,
+// "New agent task" (new-agent-task.tsx) makes a prompt automation; an inbox item shows its answer.
+//
+// data-testid: automations-view, inbox-answer, automation-row (data-name, data-version), automation-link,
 // automation-steps, automation-schedule, automation-last (data-status), inbox-item (data-status,
 // data-run-id, data-automation), inbox-run-link, record-start, record-error, recorded-draft
 // (data-name), recorded-warning, recorded-discard.
@@ -14,11 +16,13 @@ import { t } from '../i18n/index.ts';
 import { href, navigate } from '../navigate.ts';
 import { useApp } from '../state/use-app.ts';
 import { AutomationEditor } from './automation-editor.tsx';
+import { NewAgentTaskButton, NewAgentTaskForm } from './new-agent-task.tsx';
 
 export function AutomationsView() {
   const automations = useApp((s) => s.automations);
   const inbox = useApp((s) => s.inbox);
   const load = useApp((s) => s.loadAutomations);
+  const [creating, setCreating] = useState(false);
 
   useEffect(() => {
     void load();
@@ -29,9 +33,11 @@ export function AutomationsView() {
       <div className="page-head">
         <h2>{t('automations.title')}</h2>
         <span className="grow" />
+        <NewAgentTaskButton open={creating} onOpen={() => setCreating(true)} />
         <RecordButton />
       </div>
       <p className="muted">{t('automations.hint')}</p>
+      {creating ? <NewAgentTaskForm onClose={() => setCreating(false)} /> : null}
       <RecordedDraftEditor />
       {automations === null ? (
         <p className="empty">{t('app.loading')}</p>
@@ -73,7 +79,7 @@ function AutomationRow({ a }: { a: AutomationSummary }) {
         <span className="muted">v{a.version}</span>
         {a.description ? <div className="muted small">{a.description}</div> : null}
       </td>
-      <td data-testid="automation-steps">{a.steps}</td>
+      <td data-testid="automation-steps">{a.steps || <span className="muted">{t('agentTask.kind')}</span>}</td>
       <td>{a.params.join(', ') || '–'}</td>
       <td data-testid="automation-schedule">
         {a.schedule ? (
@@ -113,6 +119,11 @@ function InboxRow({ item }: { item: InboxEntry }) {
         {t(`inbox.trigger.${item.trigger}`)} · {clock(item.createdAt)}
       </span>
       <span className="inbox-summary">{item.summary}</span>
+      {item.answer && item.answer !== item.summary ? (
+        <p className="inbox-answer small" data-testid="inbox-answer">
+          {item.answer}
+        </p>
+      ) : null}
       {item.runId ? (
         <a className="btn btn-small" data-testid="inbox-run-link" href={href({ name: 'runLink', runId: item.runId })}>
           {t('inbox.openRun')}

@@ -2,7 +2,7 @@
 // and its replays. `automations_changed` refetches what is loaded; replays' rows arrive as run_updated.
 // Also a demonstration being recorded (its live status) and the unsaved draft it became, kept here
 // so that neither a re-render nor a visit to another view loses the draft's edits.
-import type { AutomationSummary, CommandInput, CommandOutput, InboxEntry, RecordingStatus, ReplayTarget, Run, ScheduleView } from '../../../agents/contract.ts';
+import type { AutomationSummary, CommandInput, CommandOutput, InboxEntry, RecordingStatus, ReplayTarget, RowBatch, Run, ScheduleView } from '../../../agents/contract.ts';
 import type { Deps, Slice } from './store-types.ts';
 
 export type AutomationDetail = CommandOutput<'automations.get'>;
@@ -38,6 +38,11 @@ export interface AutomationsSlice {
   saveRunAsAutomation(input: CommandInput<'automations.fromRun'>): Promise<Outcome<SavedFromRun>>;
   deleteAutomation(name: string): Promise<boolean>;
   runAutomation(name: string, params: Record<string, string>, target: ReplayTarget): Promise<Outcome<Run>>;
+  /** "New agent task": a prompt automation with the Settings' provider. */
+  createAgentTask(input: CommandInput<'automations.createPrompt'>): Promise<Outcome<AutomationDetail['automation']>>;
+  /** "Run for each row": starts the batch; rowBatch polls it. */
+  runRows(input: CommandInput<'automations.runRows'>): Promise<Outcome<RowBatch>>;
+  rowBatch(batchId: string): Promise<Outcome<RowBatch>>;
   scheduleAutomation(name: string, cron: string, runMissed: boolean, target: ReplayTarget): Promise<Outcome<ScheduleView>>;
   unscheduleAutomation(name: string): Promise<Outcome<true>>;
   /** Refetches whatever automation data is loaded. */
@@ -160,6 +165,16 @@ export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSl
       if (result.ok) get().noteAutomationRun(result.value);
       return result;
     },
+
+    createAgentTask: async (input) => {
+      const result = await outcome(() => transport.call('automations.createPrompt', input));
+      if (result.ok) await get().loadAutomation(input.name);
+      return result;
+    },
+
+    runRows: (input) => outcome(() => transport.call('automations.runRows', input)),
+
+    rowBatch: (batchId) => outcome(() => transport.call('automations.rowBatch', { batchId })),
 
     scheduleAutomation: async (name, cron, runMissed, target) => {
       const result = await outcome(() => transport.call('automations.schedule', { name, cron, runMissed, target }));

@@ -1,0 +1,145 @@
+// Agent tasks and runs over rows made in the app: Debian Chromium driven by Playwright against a real
+// `deskpilot serve` whose provider is the mock (set in its Settings). "New agent task" saves a prompt
+// automation with the Settings' provider and no key (the file on disk checked), run now asks the mock
+// with the key the app holds, and the answer lands in the inbox with its run. A replay automation run
+// "for each row" of a 3-row CSV picked in the page types each row into a sandbox's xterm (a file
+// on disk holds the three lines in order), and the page's table shows the three rows.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Automation } from '../agents/contract.ts';
+import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
+import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
+import { mockProvider, openUi, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
+
+const KEY = 'sk-automations-app-key-0123';
+const TASK_NAME = 'invoice check';
+const ROWS_NAME = 'add row on sandbox';
+
+let display: VirtualDisplay;
+let mock: MockOpenAI;
+let server: Served;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+let out: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'dp-auto-app-'));
+  out = join(dataDir, 'rows-out');
+  mkdirSync(out);
+  [display, mock] = await Promise.all([startDisplay({ size: { width: 1024, height: 700 } }), startMockOpenAI({ apiKey: KEY, models: ['mock-cu'] })]);
+  writeSettings(dataDir, { ...mockProvider(mock.url), run: { approve: 'never', maxSteps: 20, maxSeconds: 300 } });
+  ({ server, browser, page } = await openUi({ display: display.display, dataDir, apiKey: KEY }));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await mock?.close();
+  await display?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const automationFile = (name: string) => JSON.parse(readFileSync(join(dataDir, 'automations', `${name}.json`), 'utf8')) as Automation;
+
+describe('agent tasks and runs over rows in the app', () => {
+  it('creates an agent task from the page, runs it now against the mock, and its answer reaches the inbox', { timeout: 180_000 }, async () => {
+    await page.getByTestId('automations-link').click();
+    await page.getByTestId('agent-task-new').click();
+    await page.getByTestId('agent-task-name').fill(TASK_NAME);
+    await page.getByTestId('agent-task-task').fill('Count the new invoices');
+    await page.getByTestId('agent-task-tools').uncheck();
+    await page.getByTestId('agent-task-minutes').fill('5');
+    await page.getByTestId('agent-task-budget').fill('0.5');
+    await page.screenshot({ path: join(SHOTS, 'new-agent-task.png'), fullPage: true });
+    await page.getByTestId('agent-task-create').click();
+
+    const detail = page.locator(`[data-testid="automation-detail"][data-name="${TASK_NAME}"][data-version="1"]`);
+    await detail.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('prompt-task').textContent()).toBe('Count the new invoices');
+    expect(await page.getByTestId('prompt-tools').textContent()).toBe('off');
+    expect(await page.getByTestId('prompt-where').textContent()).toContain('sandbox');
+    expect(await page.getByTestId('prompt-limit').textContent()).toBe('5 min');
+    // An agent task has no steps to edit.
+    expect(await page.getByTestId('step-edit-row').count()).toBe(0);
+    // On disk: the Settings' provider by its id, no address or key variable, and never the key.
+    const file = automationFile(TASK_NAME);
+    expect(file.prompt).toEqual({ task: 'Count the new invoices', provider: { id: 'mock' }, tools: false, skills: false, target: 'sandbox', maxSeconds: 300, budgetUsd: 0.5 });
+    expect(readFileSync(join(dataDir, 'automations', `${TASK_NAME}.json`), 'utf8')).not.toContain(KEY);
+
+    mock.setTrajectory([{ text: 'Found 3 new invoices.\nOne of them is overdue.' }]);
+    const requests = mock.requests.length;
+    await page.getByTestId('run-now').click();
+    const runView = page.getByTestId('run-view');
+    await expect.poll(async () => (await runView.count()) > 0 && runView.getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
+    const runId = (await runView.getAttribute('data-run-id'))!;
+    // The mock was asked the task with the key the app keeps.
+    const asked = mock.requests.slice(requests);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked[0]!.headers['authorization']).toBe(`Bearer ${KEY}`);
+    expect(JSON.stringify(asked[0]!.body)).toContain('Count the new invoices');
+
+    await page.getByTestId('automations-link').click();
+    const item = page.locator(`[data-testid="inbox-item"][data-automation="${TASK_NAME}"]`);
+    await expect.poll(() => item.getAttribute('data-status'), { timeout: 30_000 }).toBe('succeeded');
+    expect(await item.getAttribute('data-run-id')).toBe(runId);
+    expect(await item.getByTestId('inbox-answer').textContent()).toBe('Found 3 new invoices.\nOne of them is overdue.');
+    await page.screenshot({ path: join(SHOTS, 'agent-task-inbox.png'), fullPage: true });
+    await item.getByTestId('inbox-run-link').click();
+    await expect.poll(() => page.getByTestId('run-view').getAttribute('data-run-id')).toBe(runId);
+  });
+
+  it('runs a replay once per row of a CSV picked in the page, each row typed into a sandbox xterm, and shows the rows', { timeout: 300_000 }, async () => {
+    // Made through the contract, as a recorded automation would be saved.
+    await server.call('automations.save', {
+      automation: {
+        format: 'deskpilot-automation', name: ROWS_NAME, params: [{ name: 'name' }, { name: 'amount' }], allowHealing: false,
+        steps: [
+          // A sandbox starts empty: the automation opens its terminal and waits until it has the focus.
+          {
+            id: 's1', intent: 'shell: open xterm', action: { type: 'tool', name: 'shell', input: {
+              command: 'setsid xterm -e bash --norc --noprofile +H </dev/null >/dev/null 2>&1 & w=$(xdotool search --sync --onlyvisible --class xterm | head -1) && xdotool windowactivate --sync "$w"',
+            } },
+          },
+          { id: 's2', intent: 'type the row', action: { type: 'type', text: 'echo "{{name}} {{amount}}" >> ~/rows.txt\n' } },
+          // Waits for the shell in xterm to write the line, then appends it to a file outside the sandbox (which goes when the run ends).
+          {
+            id: 's3', intent: 'shell: copy the line out', action: { type: 'tool', name: 'shell', input: {
+              command: `for i in $(seq 100); do grep -qxF "{{name}} {{amount}}" ~/rows.txt 2>/dev/null && break; sleep 0.1; done; grep -xF "{{name}} {{amount}}" ~/rows.txt >> ${out}/all.txt`,
+            } },
+          },
+        ],
+      },
+    });
+    await page.evaluate((name) => (location.hash = `#/automations/${encodeURIComponent(name)}`), ROWS_NAME);
+    await page.getByTestId('rows-run').waitFor({ timeout: 30_000 });
+    const requests = mock.requests.length;
+    await page.getByTestId('rows-file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('name,amount\nana,1\nbo,2\ndot,4\n') });
+    await page.getByTestId('rows-target').selectOption('sandbox');
+    await page.getByTestId('rows-start').click();
+
+    const progress = page.getByTestId('rows-progress');
+    await expect.poll(() => progress.getAttribute('data-total'), { timeout: 30_000 }).toBe('3');
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 240_000, interval: 1000 }).toBe('done');
+    // Each row typed into its sandbox's xterm, in the rows' order.
+    expect(readFileSync(join(out, 'all.txt'), 'utf8')).toBe('ana 1\nbo 2\ndot 4\n');
+    expect(mock.requests.length, 'a replay must not call the model').toBe(requests);
+
+    const rows = page.getByTestId('rows-result');
+    expect(await rows.count()).toBe(3);
+    expect(await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-row'), e.getAttribute('data-status')]))).toEqual([['1', 'succeeded'], ['2', 'succeeded'], ['3', 'succeeded']]);
+    const runIds = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
+    // The results CSV beside the uploaded file, in the data folder, and shown on the page.
+    const [batchDir] = readdirSync(join(dataDir, 'rows'));
+    const resultsFile = join(dataDir, 'rows', batchDir!, 'people.results.csv');
+    expect(readFileSync(resultsFile, 'utf8').split(/\r?\n/).filter(Boolean)).toEqual(['row,status,run_id,reason', ...runIds.map((id, i) => `${i + 1},succeeded,${id},`)]);
+    expect(await page.getByTestId('rows-path').textContent()).toContain(resultsFile);
+    await page.screenshot({ path: join(SHOTS, 'rows-results.png'), fullPage: true });
+    // A row's run opens from the table.
+    await rows.nth(1).getByRole('link').click();
+    await expect.poll(() => page.getByTestId('run-view').getAttribute('data-run-id'), { timeout: 30_000 }).toBe(runIds[1]);
+  });
+});

@@ -126,7 +126,7 @@ export function recordingCommands(deps: RecordingDeps): Recordings {
     'recordings.start': async () => {
       if (session) throw new CommandError('conflict', `a demonstration is already being recorded on display ${session.display}: stop or cancel it first`);
       const display = deps.display();
-      if (!display) throw new CommandError('bad_input', 'there is no screen to record here (DISPLAY is not set, and a sandbox display has nobody at it): start Deskpilot on your desktop, or `deskpilot serve --display :N`');
+      if (!display) throw new CommandError('bad_input', 'there is no screen to record here: this Deskpilot has no display of its own, and a sandbox has nobody at it. Start Deskpilot on your desktop, or start its server on the display you work at');
       const using = deps.usingDisplay(display);
       if (using) throw new CommandError('conflict', `${using} is using display ${display}: wait for it to end, or abort it, before recording a demonstration`);
       const s: Session = { display, startedAt: Date.now(), events: 0, presses: 0, stopping: false, lastPush: 0 };

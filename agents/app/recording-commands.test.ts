@@ -97,7 +97,7 @@ describe('recording commands on an app service without a display', () => {
     expect(await service.call('recordings.status', {})).toEqual({ active: false, events: 0, presses: 0 });
     expect(await failure(service.call('recordings.start', {}))).toMatchObject({ code: 'bad_input', message: expect.stringMatching(/no screen to record here/) });
     await service.call('settings.update', { runOn: 'sandbox' });
-    expect(await failure(service.call('recordings.start', {}))).toMatchObject({ code: 'bad_input', message: expect.stringMatching(/sandbox display has nobody at it/) });
+    expect(await failure(service.call('recordings.start', {}))).toMatchObject({ code: 'bad_input', message: expect.stringMatching(/a sandbox has nobody at it/) });
     expect(await failure(service.call('recordings.stop', { name: 'x' }))).toMatchObject({ code: 'conflict', message: expect.stringMatching(/no demonstration is being recorded/) });
     expect(await service.call('recordings.cancel', {})).toEqual({ ok: true });
     expect(await failure(service.call('recordings.start', { extra: 1 }))).toMatchObject({ code: 'bad_input' });

@@ -17,6 +17,7 @@ const POLL_MS = 1000;
 export function RowsRun({ automation }: { automation: Automation }) {
   const start = useApp((s) => s.runRows);
   const poll = useApp((s) => s.rowBatch);
+  const loadHistory = useApp((s) => s.loadAutomationHistory);
   const runOn = useApp((s) => s.settings?.runOn ?? 'sandbox');
   const [file, setFile] = useState<File | null>(null);
   const [target, setTarget] = useState<ReplayTarget>(runOn);
@@ -28,11 +29,13 @@ export function RowsRun({ automation }: { automation: Automation }) {
     if (!batch || batch.state !== 'running') return;
     const timer = setTimeout(async () => {
       const next = await poll(batch.id);
-      if (next.ok) setBatch(next.value);
-      else setError(next.message);
+      if (!next.ok) return setError(next.message);
+      setBatch(next.value);
+      // The rows' replays ran in another process: their runs join the history once it ends.
+      if (next.value.state !== 'running') void loadHistory(automation.name);
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [batch, poll]);
+  }, [batch, poll, loadHistory, automation.name]);
 
   const onStart = async () => {
     setError(null);

@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, openSync, closeSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jailCommand } from '../tools/sandbox-jail.ts';
 import { parseSize } from './geometry.ts';
 import { loadScaled } from './startup-queue.ts';
 import { displayStatePath, type DisplayInfo, type HostRequest, type HostMessage } from './display-protocol.ts';
@@ -153,7 +154,9 @@ function launch(req: Extract<HostRequest, { type: 'launch' }>): number {
   const logPath = join(info.dir, `${req.command.split('/').pop()}-${Date.now()}.log`);
   const log = openSync(logPath, 'a');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', USER: process.env.USER ?? 'root', SHELL: '/bin/bash', TERM: 'xterm-256color', ...info.env, ...req.env };
-  const proc = spawn(req.command, req.args, { env, cwd: req.cwd ?? info.env.HOME, stdio: ['ignore', log, log], detached: true });
+  // The apps of a sandbox see no other sandbox's files, as its commands don't (agents/tools/sandbox-jail.ts).
+  const [command, args] = info.env.HOME ? jailCommand([req.command, ...req.args], info.env.HOME) : [req.command, req.args];
+  const proc = spawn(command, args, { env, cwd: req.cwd ?? info.env.HOME, stdio: ['ignore', log, log], detached: true });
   closeSync(log);
   track(req.command, proc);
   return proc.pid!;

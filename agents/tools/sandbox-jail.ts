@@ -24,7 +24,8 @@ export function sandboxesHidden(): boolean {
 const HIDE = `own="$1"; parent="$2"; shift 2
 for d in "$parent"/deskpilot-display-*; do
   [ "$d" = "$own" ] && continue
-  mount -t tmpfs -o ro,size=4k,mode=000 deskpilot-hidden "$d" || { echo "deskpilot: could not hide $d from this command" >&2; exit 97; }
+  # A sibling that stopped meanwhile has nothing left to hide; one still there that cannot be hidden stops the command.
+  mount -t tmpfs -o ro,size=4k,mode=000 deskpilot-hidden "$d" 2>/dev/null || [ ! -e "$d" ] || { echo "deskpilot: could not hide $d from this command" >&2; exit 97; }
 done
 exec "$@"`;
 

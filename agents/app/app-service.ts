@@ -59,6 +59,8 @@ export class AppService {
   private readonly host: RunHost;
   private readonly automations: AutomationRunner;
   private readonly recordings: Recordings;
+  /** Runs over rows sent from the page, each in a CLI child process. */
+  private readonly rowBatches: RowBatches;
   /** Live views of sandboxed runs and operators' takeovers. */
   private readonly live: LiveSessions;
   /** Keys bound to the address each was given for. */
@@ -82,6 +84,10 @@ export class AppService {
       maxParallel: () => this.settings.get().maxParallelRuns ?? defaultParallelRuns(),
     });
     this.live = new LiveSessions({ store: shared.store, host: this.host });
+    this.rowBatches = new RowBatches({
+      dataDir: opts.dataDir, dbPath: shared.path, settings: () => this.settings.get(), ownDisplay: () => this.host.ownDisplay(),
+      onEnded: () => this.emit({ kind: 'automations_changed' }),
+    });
     this.automations = new AutomationRunner({
       store: shared.store, dataDir: opts.dataDir, host: this.host, settings: () => this.settings.get(),
       onInbox: () => this.emit({ kind: 'automations_changed' }),
@@ -94,10 +100,7 @@ export class AppService {
       ...this.coreHandlers,
       ...automationHandlers({
         store: shared.store, runner: this.automations, settings: () => this.settings.get(), emit: (e) => this.emit(e), ownDisplay: () => this.host.ownDisplay(),
-        rowBatches: new RowBatches({
-          dataDir: opts.dataDir, dbPath: shared.path, settings: () => this.settings.get(), ownDisplay: () => this.host.ownDisplay(),
-          onEnded: () => this.emit({ kind: 'automations_changed' }),
-        }),
+        rowBatches: this.rowBatches,
       }),
       ...this.recordings.handlers,
       ...skillHandlers({ dataDir: opts.dataDir, store: shared.store, settings: () => this.settings.get(), updateSettings: (patch) => this.settings.update(patch) }),
@@ -178,6 +181,7 @@ export class AppService {
     const stopping = this.automations.scheduler.stop();
     // No input hook may outlive the app.
     await this.recordings.close();
+    await this.rowBatches.close();
     await this.host.close();
     await this.live.close();
     await this.opts.liveEndpoint?.close();

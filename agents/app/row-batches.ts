@@ -3,7 +3,7 @@
 // CLI (that runner opens the database as a process of its own would, so it must not share this one's
 // pid: its crash recovery and live-marker are per process). Its JSON lines give the progress, and
 // its last line the per-row results; the results CSV lands beside the input, in the data folder.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,7 @@ export function safeCsvName(fileName: string): string {
 
 export class RowBatches {
   private readonly batches = new Map<string, RowBatch>();
+  private readonly children = new Set<ChildProcess>();
   private seq = 0;
 
   constructor(private readonly deps: RowBatchDeps) {}
@@ -82,6 +83,7 @@ export class RowBatches {
     ];
     // Under Electron the executable is the app's; this makes it the Node it carries.
     const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.children.add(child);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -93,12 +95,22 @@ export class RowBatches {
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     child.on('error', (e) => this.end(batch, `the rows runner did not start: ${e.message}`));
     child.on('close', () => {
+      this.children.delete(child);
       if (out.trim()) this.onLine(batch, out);
       if (batch.state !== 'running') return;
       if (batch.resultsFile) this.end(batch, null);
       else this.end(batch, lastLine(err) || 'the rows runner stopped without results');
     });
     return { ...batch };
+  }
+
+  /** No batch outlives the app: each runner is told to stop (it aborts its run and ends its sandbox). */
+  async close(): Promise<void> {
+    await Promise.all([...this.children].map((child) => new Promise<void>((resolve) => {
+      const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('close', () => (clearTimeout(hard), resolve()));
+      child.kill('SIGTERM');
+    })));
   }
 
   private onLine(batch: RowBatch, line: string): void {

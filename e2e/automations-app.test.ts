@@ -70,6 +70,14 @@ describe('agent tasks and runs over rows in the app', () => {
     expect(file.prompt).toEqual({ task: 'Count the new invoices', provider: { id: 'mock' }, tools: false, skills: false, target: 'sandbox', maxSeconds: 300, budgetUsd: 0.5 });
     expect(readFileSync(join(dataDir, 'automations', `${TASK_NAME}.json`), 'utf8')).not.toContain(KEY);
 
+    // The schedule controls work on it as on a replay (it runs where its settings say).
+    await page.getByTestId('schedule-cron').fill('0 9 * * 1-5');
+    await page.getByTestId('schedule-save').click();
+    await expect.poll(() => page.getByTestId('schedule-current').getAttribute('data-cron')).toBe('0 9 * * 1-5');
+    expect(await page.getByTestId('schedule-target').count()).toBe(0);
+    await page.getByTestId('schedule-remove').click();
+    await expect.poll(() => page.getByTestId('schedule-current').getAttribute('data-cron')).toBe('');
+
     mock.setTrajectory([{ text: 'Found 3 new invoices.\nOne of them is overdue.' }]);
     const requests = mock.requests.length;
     await page.getByTestId('run-now').click();
@@ -137,6 +145,9 @@ describe('agent tasks and runs over rows in the app', () => {
     const resultsFile = join(dataDir, 'rows', batchDir!, 'people.results.csv');
     expect(readFileSync(resultsFile, 'utf8').split(/\r?\n/).filter(Boolean)).toEqual(['row,status,run_id,reason', ...runIds.map((id, i) => `${i + 1},succeeded,${id},`)]);
     expect(await page.getByTestId('rows-path').textContent()).toContain(resultsFile);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rows-download').click()]);
+    expect(download.suggestedFilename()).toBe('people.results.csv');
+    expect(readFileSync(await download.path(), 'utf8')).toBe(readFileSync(resultsFile, 'utf8'));
     await page.screenshot({ path: join(SHOTS, 'rows-results.png'), fullPage: true });
     // A row's run opens from the table.
     await rows.nth(1).getByRole('link').click();

@@ -201,7 +201,7 @@ function ScheduleForm({ detail }: { detail: Detail }) {
         <input type="checkbox" data-testid="schedule-run-missed" checked={runMissed} onChange={(e) => setRunMissed(e.target.checked)} />
         {t('schedule.runMissed')}
       </label>
-      <TargetSelect testId="schedule-target" value={target} onChange={setTarget} />
+      {detail.automation.prompt ? null : <TargetSelect testId="schedule-target" value={target} onChange={setTarget} />}
       <div className="card-row">
         <button type="submit" className="btn btn-primary" data-testid="schedule-save">
           {t('schedule.save')}

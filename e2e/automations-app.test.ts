@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Automation } from '../agents/contract.ts';
@@ -42,6 +43,16 @@ afterAll(async () => {
   await display?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** The inbox row of a run, read from serve's database file (a second, read-only connection). */
+function inboxRow(runId: string): { read_at: number | null; archived_at: number | null } {
+  const db = new Database(join(dataDir, 'deskpilot.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT read_at, archived_at FROM inbox WHERE run_id = ?').get(runId) as { read_at: number | null; archived_at: number | null };
+  } finally {
+    db.close();
+  }
+}
 
 const automationFile = (name: string) => JSON.parse(readFileSync(join(dataDir, 'automations', `${name}.json`), 'utf8')) as Automation;
 
@@ -96,6 +107,26 @@ describe('agent tasks and runs over rows in the app', () => {
     expect(await item.getAttribute('data-run-id')).toBe(runId);
     expect(await item.getByTestId('inbox-answer').textContent()).toBe('Found 3 new invoices.\nOne of them is overdue.');
     await page.screenshot({ path: join(SHOTS, 'agent-task-inbox.png'), fullPage: true });
+
+    // Read, the unread filter, archive and back: each lands in the inbox table on disk.
+    const row = () => inboxRow(runId);
+    expect(await item.getAttribute('data-unread')).toBe('true');
+    expect(row().read_at).toBeNull();
+    await item.getByTestId('inbox-mark-read').click();
+    await expect.poll(() => item.getAttribute('data-unread')).toBe('false');
+    expect(row().read_at).toEqual(expect.any(Number));
+    await page.locator('[data-testid="inbox-filter"][data-filter="unread"]').click();
+    await expect.poll(() => item.count()).toBe(0);
+    await page.locator('[data-testid="inbox-filter"][data-filter="all"]').click();
+    await item.getByTestId('inbox-archive').click();
+    await expect.poll(() => item.count()).toBe(0);
+    expect(row().archived_at).toEqual(expect.any(Number));
+    await page.locator('[data-testid="inbox-filter"][data-filter="archived"]').click();
+    await expect.poll(() => item.getAttribute('data-archived')).toBe('true');
+    await item.getByTestId('inbox-archive').click();
+    await expect.poll(() => item.count()).toBe(0);
+    expect(row().archived_at).toBeNull();
+    await page.locator('[data-testid="inbox-filter"][data-filter="all"]').click();
     await item.getByTestId('inbox-run-link').click();
     await expect.poll(() => page.getByTestId('run-view').getAttribute('data-run-id')).toBe(runId);
   });

@@ -7,13 +7,14 @@
 //
 // data-testid: automations-view, inbox-answer, automation-row (data-name, data-version), automation-link,
 // automation-steps, automation-schedule, automation-last (data-status), inbox-item (data-status,
-// data-run-id, data-automation), inbox-run-link, record-start, record-error, recorded-draft
+// data-run-id, data-automation, data-unread, data-archived), inbox-filter (data-filter), inbox-mark-read, inbox-archive, inbox-run-link, record-start, record-error, recorded-draft
 // (data-name), recorded-warning, recorded-discard.
 import { useEffect, useState } from 'react';
 import type { AutomationSummary, InboxEntry } from '../../../agents/contract.ts';
 import { clock } from '../format.ts';
 import { t } from '../i18n/index.ts';
 import { href, navigate } from '../navigate.ts';
+import type { InboxFilter } from '../state/automations-slice.ts';
 import { useApp } from '../state/use-app.ts';
 import { AutomationEditor } from './automation-editor.tsx';
 import { NewAgentTaskButton, NewAgentTaskForm } from './new-agent-task.tsx';
@@ -21,6 +22,7 @@ import { NewAgentTaskButton, NewAgentTaskForm } from './new-agent-task.tsx';
 export function AutomationsView() {
   const automations = useApp((s) => s.automations);
   const inbox = useApp((s) => s.inbox);
+  const filter = useApp((s) => s.inboxFilter);
   const load = useApp((s) => s.loadAutomations);
   const [creating, setCreating] = useState(false);
 
@@ -59,8 +61,12 @@ export function AutomationsView() {
           </tbody>
         </table>
       )}
-      <h3 className="section-title">{t('inbox.title')}</h3>
-      {inbox === null ? null : inbox.length === 0 ? <p className="empty">{t('inbox.empty')}</p> : (
+      <div className="page-head">
+        <h3 className="section-title">{t('inbox.title')}</h3>
+        <span className="grow" />
+        <InboxFilters />
+      </div>
+      {inbox === null ? null : inbox.length === 0 ? <p className="empty">{t(filter === 'all' ? 'inbox.empty' : 'inbox.emptyFiltered')}</p> : (
         <ul className="inbox">
           {inbox.map((item) => <InboxRow key={item.id} item={item} />)}
         </ul>
@@ -110,9 +116,29 @@ function ResultLink({ status, runId, at }: { status: InboxEntry['status']; runId
   );
 }
 
-function InboxRow({ item }: { item: InboxEntry }) {
+const INBOX_FILTERS: InboxFilter[] = ['all', 'unread', 'attention', 'archived'];
+
+function InboxFilters() {
+  const filter = useApp((s) => s.inboxFilter);
+  const choose = useApp((s) => s.setInboxFilter);
   return (
-    <li className="inbox-item" data-testid="inbox-item" data-status={item.status} data-run-id={item.runId ?? ''} data-automation={item.automation}>
+    <div className="segmented" role="group" aria-label={t('inbox.filterLabel')}>
+      {INBOX_FILTERS.map((f) => (
+        <button key={f} type="button" className={`btn btn-small${f === filter ? ' active' : ''}`} aria-pressed={f === filter} data-testid="inbox-filter" data-filter={f} onClick={() => void choose(f)}>
+          {t(`inbox.filter.${f}`)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function InboxRow({ item }: { item: InboxEntry }) {
+  const mark = useApp((s) => s.markInboxItem);
+  const unread = item.readAt === null;
+  const archived = item.archivedAt !== null;
+  return (
+    <li className={`inbox-item${unread ? ' unread' : ''}`} data-testid="inbox-item" data-status={item.status} data-run-id={item.runId ?? ''} data-automation={item.automation} data-unread={unread} data-archived={archived}>
+      {unread ? <span className="badge badge-new">{t('inbox.unread')}</span> : null}
       <span className={`badge badge-inbox-${item.status}`}>{t(`inbox.status.${item.status}`)}</span>
       <a href={href({ name: 'automation', automation: item.automation })}>{item.automation}</a>
       <span className="muted small">
@@ -125,10 +151,16 @@ function InboxRow({ item }: { item: InboxEntry }) {
         </p>
       ) : null}
       {item.runId ? (
-        <a className="btn btn-small" data-testid="inbox-run-link" href={href({ name: 'runLink', runId: item.runId })}>
+        <a className="btn btn-small" data-testid="inbox-run-link" href={href({ name: 'runLink', runId: item.runId })} onClick={() => void (unread && mark(item.id, { read: true }))}>
           {t('inbox.openRun')}
         </a>
       ) : null}
+      <button type="button" className="btn btn-small" data-testid="inbox-mark-read" onClick={() => void mark(item.id, { read: unread })}>
+        {t(unread ? 'inbox.markRead' : 'inbox.markUnread')}
+      </button>
+      <button type="button" className="btn btn-small" data-testid="inbox-archive" onClick={() => void mark(item.id, { archived: !archived })}>
+        {t(archived ? 'inbox.unarchive' : 'inbox.archive')}
+      </button>
     </li>
   );
 }

@@ -27,6 +27,11 @@ export interface AutomationsSlice {
   /** null until the first list arrives. */
   automations: AutomationSummary[] | null;
   inbox: InboxEntry[] | null;
+  /** Which inbox items are listed: all not archived (the default), unread, needing attention, or archived. */
+  inboxFilter: InboxFilter;
+  setInboxFilter(filter: InboxFilter): Promise<void>;
+  /** Marks an inbox item read or unread, archived or back. */
+  markInboxItem(id: string, change: { read?: boolean; archived?: boolean }): Promise<void>;
   automationDetails: Record<string, AutomationDetail>;
   /** Automations that could not be found (automations.get said not_found). */
   missingAutomations: Record<string, true>;
@@ -65,6 +70,8 @@ export interface AutomationsSlice {
   dropRecordedDraft(): void;
 }
 
+export type InboxFilter = NonNullable<CommandInput<'inbox.list'>['filter']>;
+
 const REPLAY_PROVIDER = 'automation';
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -95,6 +102,12 @@ export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSl
       if (!get().noteAuthError(err)) get().reportError(err);
     }
   };
+  const refreshInbox = async () => {
+    const filter = get().inboxFilter;
+    const inbox = await transport.call('inbox.list', { limit: 50, filter });
+    // A slower answer for a filter left meanwhile must not replace the one chosen now.
+    if (get().inboxFilter === filter) set({ inbox });
+  };
   /** A recording command, with the pending flag set while it runs. */
   const recordingCall = async <T>(pending: AutomationsSlice['recordingPending'], fn: () => Promise<T>): Promise<Outcome<T>> => {
     set({ recordingPending: pending });
@@ -108,13 +121,24 @@ export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSl
   return {
     automations: null,
     inbox: null,
+    inboxFilter: 'all',
     automationDetails: {},
     missingAutomations: {},
     automationHistory: {},
 
     loadAutomations: () => quietly(async () => {
-      const [automations, inbox] = await Promise.all([transport.call('automations.list', {}), transport.call('inbox.list', { limit: 50 })]);
+      const [automations, inbox] = await Promise.all([transport.call('automations.list', {}), transport.call('inbox.list', { limit: 50, filter: get().inboxFilter })]);
       set({ automations, inbox });
+    }),
+
+    setInboxFilter: (filter) => quietly(async () => {
+      set({ inboxFilter: filter });
+      await refreshInbox();
+    }),
+
+    markInboxItem: (id, change) => quietly(async () => {
+      await transport.call('inbox.mark', { id, ...change });
+      await refreshInbox();
     }),
 
     loadAutomation: async (name) => {

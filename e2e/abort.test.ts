@@ -34,9 +34,12 @@ describe('aborting a long type action', () => {
   beforeAll(async () => {
     [display, page] = await Promise.all([startDisplay({ size: { width: 1280, height: 800 } }), EventPage.start()]);
     [driver] = await Promise.all([NutDriver.start({ display: display.display, env: display.env }), openInChromium(display, page)]);
-    // Make sure the page has the keyboard focus.
-    await driver.perform({ type: 'click', x: 640, y: 400, button: 'left' });
-    await page.waitFor((e) => e.type === 'click', 5000, 'the focusing click');
+    // Make sure the page has the keyboard focus; a click sent while a just-mapped kiosk window is still settling can be lost, so click until one lands.
+    for (let attempt = 1; ; attempt++) {
+      await driver.perform({ type: 'click', x: 640, y: 400, button: 'left' });
+      const landed = await page.waitFor((e) => e.type === 'click', 3000, 'the focusing click').then(() => true, (err: unknown) => (attempt < 4 ? false : Promise.reject(err)));
+      if (landed) break;
+    }
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
 // xprop several times a step.
 import x11 from 'x11';
 
-/** The display (and its environment, for a sandbox's XAUTHORITY) the queries run against. */
+/** The display the queries run against, and its environment for the few queries still made by a program (the connection itself authenticates with this process's XAUTHORITY; sandboxes need none). */
 export interface XTarget {
   display: string;
   env?: Record<string, string | undefined>;

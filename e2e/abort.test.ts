@@ -1,6 +1,7 @@
 // Aborting a long `type` action on a real display: the promise rejects at once, the keys stop
 // within a key or two (checked by the browser's own event timestamps), and the driver is still
 // usable afterwards with no key left held down.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import { NutDriver } from '../agents/desktop/nut-driver.ts';
@@ -26,12 +27,30 @@ function longText(length = 2000): string {
   return text;
 }
 
+/** Waits until the CPUs were idle for at least `share` of a 500 ms window (or the time is up, then goes on). */
+async function cpuQuiet(share: number, timeoutMs: number): Promise<void> {
+  const sample = () => {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = fields.map(Number);
+    return { idle: n[3]! + (n[4] ?? 0), total: n.reduce((a, b) => a + b, 0) };
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const a = sample();
+    await sleep(500);
+    const b = sample();
+    if ((b.idle - a.idle) / Math.max(1, b.total - a.total) >= share) return;
+  }
+}
+
 describe('aborting a long type action', () => {
   let display: VirtualDisplay;
   let driver: NutDriver;
   let page: EventPage;
 
   beforeAll(async () => {
+    // The other e2e files' displays and temp folders may still be going away: start once the CPUs are mostly idle.
+    await cpuQuiet(0.7, 30_000);
     [display, page] = await Promise.all([startDisplay({ size: { width: 1280, height: 800 } }), EventPage.start()]);
     [driver] = await Promise.all([NutDriver.start({ display: display.display, env: display.env }), openInChromium(display, page)]);
     // Make sure the page has the keyboard focus; a click sent while a just-mapped kiosk window is still settling can be lost, so click until one lands.

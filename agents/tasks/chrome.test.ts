@@ -14,7 +14,8 @@ import { parseTask, TaskFormatError } from './task-schema.ts';
 import { unsupportedParts } from './task-support.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'deskpilot-chrome-'));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+// Chromium's helper processes may still be writing the profile a moment after the browser exits.
+afterAll(() => rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
 
 describe('Chrome getters from the profile', () => {
   it('enable_do_not_track is "false" until the preference is set, then "true"', async () => {
@@ -54,7 +55,7 @@ describe('active_tab_html_parse', () => {
         probe.close(() => resolve(p));
       });
     });
-    chrome = spawn('/usr/bin/chromium', ['--headless=new', ...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${join(home, 'profile')}`, url], { stdio: 'ignore' });
+    chrome = spawn('/usr/bin/chromium', ['--headless=new', ...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${join(home, 'profile')}`, url], { stdio: 'ignore', detached: true });
     await waitForDevtools(port, undefined, 60_000);
     // The page is the active tab once DevTools lists it.
     for (const started = Date.now(); (await chromeValue('active_url_from_accessTree', port, home)) !== url; ) {
@@ -65,7 +66,16 @@ describe('active_tab_html_parse', () => {
 
   afterAll(async () => {
     // Chromium writes its profile until it exits: wait, so the folder can be removed.
-    if (chrome && chrome.exitCode === null) await new Promise((resolve) => chrome.once('exit', resolve).kill());
+    // The whole process group, so no helper process outlives the browser and writes on.
+    if (chrome && chrome.exitCode === null) {
+      const exited = new Promise((resolve) => chrome.once('exit', resolve));
+      try {
+        process.kill(-chrome.pid!, 'SIGTERM');
+      } catch {
+        chrome.kill(); // the group is already gone
+      }
+      await exited;
+    }
     await new Promise((resolve) => server?.close(resolve));
   });
 

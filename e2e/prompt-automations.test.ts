@@ -1,11 +1,9 @@
 // Prompt automations in the app: the agent does the automation's task on a fresh sandbox through the
 // real `openai` SDK and the mock server, fired by the scheduler or run now; its answer reaches the
 // inbox with a link to the run, and a run with nothing to report is archived by itself.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppService } from '../agents/app/app-service.ts';
 import { MemorySecrets } from '../agents/app/secrets.ts';
@@ -13,6 +11,7 @@ import { AUTOMATION_FORMAT } from '../agents/automations/automation.ts';
 import { AutomationStore } from '../agents/automations/automation-store.ts';
 import { ScheduleStore } from '../agents/automations/schedule-store.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
+import { runDeskpilot } from './support/cli.ts';
 
 const KEY = 'sk-test-prompt-automation-0123';
 const KEY_VAR = 'DP_TEST_PROMPT_KEY';
@@ -112,16 +111,5 @@ describe('prompt automations', () => {
   });
 });
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** `node bin/deskpilot.js ARGS` with DISPLAY unset, the key in its variable; stdin closed. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DESKPILOT_HOME: join(dataDir, 'home'), [KEY_VAR]: KEY };
-  delete env['DISPLAY'];
-  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+/** The CLI with the key in its variable. */
+const cli = (args: string[]) => runDeskpilot(args, { DESKPILOT_HOME: join(dataDir, 'home'), [KEY_VAR]: KEY });

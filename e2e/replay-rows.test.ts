@@ -3,11 +3,11 @@
 // fail (its shell step exits non-zero) is reported in the results CSV while the others succeed, and
 // the batch is one inbox item; an .xlsx LibreOffice saved reads as its CSV would; with --parallel 2, four
 // rows run two at a time, each on a sandbox of its own (its file checked), one failing.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTOMATION_FORMAT } from '../agents/automations/automation.ts';
@@ -17,8 +17,8 @@ import { ScheduleStore } from '../agents/automations/schedule-store.ts';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import { Store } from '../agents/store/store.ts';
 import { openXterm, waitForFile } from './support/apps.ts';
+import { runDeskpilot } from './support/cli.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 let display: VirtualDisplay;
 let dir: string;
 let db: string;
@@ -45,16 +45,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DESKPILOT_HOME: join(dir, 'home') };
-  delete env['DISPLAY'];
-  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[]) => runDeskpilot(args, { DESKPILOT_HOME: join(dir, 'home') });
 
 const rowsRun = (csv: string) => cli(['automations', 'run', 'add row', '--rows', csv, '--display', display.display, '--approve', 'never', '--db', db]);
 

@@ -49,14 +49,17 @@ describe('prompt automations', () => {
   it('fires on its schedule, runs the agent on a sandbox, and puts the answer in the inbox', async () => {
     const saved = savePrompt('invoice check', 'Count the new invoices');
     expect(JSON.stringify(saved)).not.toContain(KEY);
-    mock.setTrajectory([{ text: 'Found 3 new invoices.' }]);
+    // Every second: a second fire can start before the removal below lands, so each fire gets the same reply.
+    mock.setTrajectory(Array.from({ length: 10 }, () => ({ text: 'Found 3 new invoices.' })));
     const requests = mock.requests.length;
     schedules.set('invoice check', '* * * * * *', { target: 'sandbox' });
     await expect.poll(() => schedules.inbox().length, { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
     schedules.remove('invoice check');
     // A second fire may have started before the removal: let it end before the next test's trajectory.
     await expect.poll(() => service.automationRunning('invoice check'), { timeout: 30_000, interval: 100 }).toBe(false);
-    const item = schedules.inbox().at(-1)!;
+    const fired = schedules.inbox();
+    expect(fired.length).toBeLessThanOrEqual(2);
+    const item = fired.at(-1)!;
     expect(item).toMatchObject({ automation: 'invoice check', status: 'succeeded', trigger: 'schedule', answer: 'Found 3 new invoices.', summary: 'Found 3 new invoices.', archivedAt: null, readAt: null });
     const run = service.store.getRun(item.runId!)!;
     expect(run).toMatchObject({ status: 'done', provider: 'openai' });
@@ -67,10 +70,11 @@ describe('prompt automations', () => {
     expect(JSON.stringify(asked.body)).toContain('answer exactly \\"NOTHING\\"');
 
     // Read, unread filter, archive through the contract.
-    expect(await service.call('inbox.list', { filter: 'unread' })).toHaveLength(1);
+    expect(await service.call('inbox.list', { filter: 'unread' })).toHaveLength(fired.length);
     await service.call('inbox.mark', { id: item.id, read: true });
-    expect(await service.call('inbox.list', { filter: 'unread' })).toHaveLength(0);
-    expect(await service.call('inbox.list', { filter: 'all' })).toHaveLength(1);
+    expect(await service.call('inbox.list', { filter: 'unread' })).toHaveLength(fired.length - 1);
+    expect(await service.call('inbox.list', { filter: 'all' })).toHaveLength(fired.length);
+    expect(fired.every((i) => i.status === 'succeeded')).toBe(true);
   });
 
   it('run now with nothing to report: the result is archived by itself', async () => {

@@ -215,8 +215,8 @@ describe('a thread: its totals, its runs filtered by status, its title renamed i
     const expected = (await server.call('threads.totals', { threadId })) as { runs: number; steps: number; tokens: number };
     expect(expected.runs).toBe(2);
     expect(expected.steps).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => totals.getAttribute('data-steps'), { timeout: 15_000 }).toBe(String(expected.steps));
-    expect(await totals.getAttribute('data-tokens')).toBe(String(expected.tokens));
+    // A run's step is logged before its model reply's tokens: wait for both.
+    await expect.poll(async () => [await totals.getAttribute('data-steps'), await totals.getAttribute('data-tokens')], { timeout: 15_000 }).toEqual([String(expected.steps), String(expected.tokens)]);
     expect(await totals.textContent()).toMatch(new RegExp(`^2 runs · ${expected.steps} steps · [\\d.]+k? tokens`));
 
     const items = page.getByTestId('run-list').getByTestId('run-item');

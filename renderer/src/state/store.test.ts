@@ -139,3 +139,21 @@ describe('runs slice', () => {
     expect(store.getState().runsByThread['t1']!.map((r) => [r.id, r.status])).toEqual([['r2', 'running'], ['r1', 'done']]);
   });
 });
+
+describe('threads slice', () => {
+  it('keeps the newest thread totals when an older answer arrives after it', async () => {
+    const base = fakeTransport(full).transport;
+    const answers: ((v: unknown) => void)[] = [];
+    const transport: Transport = {
+      ...base,
+      call: ((command, input) => (command === 'threads.totals' ? new Promise((resolve) => answers.push(resolve)) : base.call(command, input))) as Transport['call'],
+    };
+    const store = createAppStore(transport, '#/');
+    const older = store.getState().loadThreadTotals('t1');
+    const newer = store.getState().loadThreadTotals('t1');
+    answers[1]!({ runs: 2, steps: 2, tokens: 3120, costUsd: null });
+    answers[0]!({ runs: 2, steps: 2, tokens: 1560, costUsd: null });
+    await Promise.all([older, newer]);
+    expect(store.getState().threadTotals['t1']?.tokens).toBe(3120);
+  });
+});

@@ -25,14 +25,18 @@ export const TITLE_MAX = 200;
 export const createThreadsSlice = ({ transport }: Deps): Slice<ThreadsSlice> => (set, get) => {
   // Only the latest list request may land: a slow answer to an older search must not win.
   let latest = 0;
+  // Likewise per thread for totals: an answer read before a run's last events must not land after a newer one.
+  const latestTotals = new Map<string, number>();
   return {
     threads: null,
     threadSearch: '',
     threadTotals: {},
     loadThreadTotals: async (threadId) => {
+      const ticket = (latestTotals.get(threadId) ?? 0) + 1;
+      latestTotals.set(threadId, ticket);
       try {
         const totals = await transport.call('threads.totals', { threadId });
-        set((s) => ({ threadTotals: { ...s.threadTotals, [threadId]: totals } }));
+        if (latestTotals.get(threadId) === ticket) set((s) => ({ threadTotals: { ...s.threadTotals, [threadId]: totals } }));
       } catch (err) {
         // A thread deleted meanwhile has no totals; anything else is worth showing.
         if (!get().noteAuthError(err) && !(err instanceof CommandError && err.code === 'not_found')) get().reportError(err);

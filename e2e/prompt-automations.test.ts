@@ -64,6 +64,8 @@ describe('prompt automations', () => {
     const run = service.store.getRun(item.runId!)!;
     expect(run).toMatchObject({ status: 'done', provider: 'openai' });
     expect(run.task).toContain('Count the new invoices');
+    // Its thread is titled by the prompt, without the line appended for the model.
+    expect(service.store.getThread(run.threadId)?.title).toBe('Count the new invoices');
     // The model was asked, with the key from the variable.
     const asked = mock.requests.slice(requests)[0]!;
     expect(asked.headers['authorization']).toBe(`Bearer ${KEY}`);

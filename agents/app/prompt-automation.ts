@@ -70,10 +70,17 @@ export async function startPromptRun(deps: PromptRunDeps, automation: Automation
     ...(p.budgetUsd ? { budgets: { runCostUsd: p.budgetUsd, atLimit: 'stop' as const } } : {}),
   };
   const skills = p.skills ? await deps.skills?.() : undefined;
-  const run = await deps.host.startPlanned({
-    task: promptTask(p), planner: choice.planner, provider: choice.provider, model: choice.model, options, target,
-    tools: p.tools ? { names: ['shell', 'files'] } : 'none', toolSettings: toolSettingsFrom(settings), skills,
-  });
+  // Titled by the prompt alone: the nothing-to-report line appended for the model is not what the user wrote.
+  const threadId = deps.store.createThread(p.task.slice(0, 80)).id;
+  const run = await deps.host
+    .startPlanned({
+      threadId, task: promptTask(p), planner: choice.planner, provider: choice.provider, model: choice.model, options, target,
+      tools: p.tools ? { names: ['shell', 'files'] } : 'none', toolSettings: toolSettingsFrom(settings), skills,
+    })
+    .catch((err: unknown) => {
+      deps.store.deleteThread(threadId); // a run that never started leaves no empty thread behind
+      throw err;
+    });
   return { run, outcome: run.finished.then((r) => promptOutcome(run.id, r, p)) };
 }
 

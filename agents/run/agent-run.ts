@@ -177,8 +177,8 @@ export class AgentRun {
       return { runId: this.id, status: 'failed', reason: this.diskFullReason(err), steps: this.step };
     }
     if (timeLimit.aborted) return { runId: this.id, status: 'failed', reason: `time limit of ${this.options.maxSeconds} s reached`, steps: this.step };
-    const e = err as Error;
-    return { runId: this.id, status: 'failed', reason: `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`, steps: this.step };
+    // The reason is read by people: the message says what happened, the class name adds nothing.
+    return { runId: this.id, status: 'failed', reason: err instanceof Error ? err.message : String(err), steps: this.step };
   }
 
   /** Which folder's disk is full, in words a person can act on. */

@@ -146,7 +146,7 @@ describe('threads slice', () => {
     const answers: ((v: unknown) => void)[] = [];
     const transport: Transport = {
       ...base,
-      call: ((command, input) => (command === 'threads.totals' ? new Promise((resolve) => answers.push(resolve)) : base.call(command, input))) as Transport['call'],
+      call: ((command, input) => (command === 'threads.totals' ? new Promise<unknown>((resolve) => answers.push(resolve)) : base.call(command, input))) as Transport['call'],
     };
     const store = createAppStore(transport, '#/');
     const older = store.getState().loadThreadTotals('t1');

@@ -4,7 +4,8 @@
 // server. An xterm open at the start is typed into without asking; a second xterm opened after the
 // run started (while the test holds the run paused) is refused with approval mode "never" (its
 // file never appears, the model is told why), typed into once the operator approves through
-// approvals.decide (asked once, then known), and typed into unasked when the setting is off.
+// approvals.decide (asked once, then known; with mode "always" in the action's one request), and
+// typed into unasked when the setting is off.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,32 @@ describe('a window not open at the start, approved or not asked about', () => {
       await until('both lines in the new window\'s file', () => existsSync(file('late-2.txt')) && readFileSync(file('late-2.txt'), 'utf8') === 'late\nagain\n', 20_000);
       // Asked once, naming the window; the typing into the window open at the start was not asked about.
       expect(reasons).toEqual([['acting in a window that was not open when the run started: "late-approved" (XTerm)']]);
+      expect(ofType(run.id, 'action_failed')).toEqual([]);
+    } finally {
+      stop();
+    }
+  }, 180_000);
+
+  it('approval mode "always": each action is asked once, the typing into the new window naming it in that one request', async () => {
+    await service.call('settings.update', { run: { approve: 'always', maxSteps: 20, maxSeconds: 300 } });
+    const reasons: string[][] = [];
+    const stop = service.store.subscribe<RunEvent>((e) => {
+      if (e.type !== 'approval_requested') return;
+      reasons.push(e.reasons);
+      void service.call('approvals.decide', { runId: e.runId, actionId: e.actionId, decision: { decision: 'approve' } });
+    });
+    try {
+      const run = await runWithLateWindow('late-always', 'early-4.txt', [
+        { actions: [{ type: 'type', text: `echo late > ${file('late-4.txt')}\n` }] },
+        { actions: [{ type: 'type', text: `echo again >> ${file('late-4.txt')}\n` }] },
+        { text: 'Done.' },
+      ]);
+      await ended(run.id);
+      expect(service.store.getRun(run.id)!.status).toBe('done');
+      await until('both lines in the new window\'s file', () => existsSync(file('late-4.txt')) && readFileSync(file('late-4.txt'), 'utf8') === 'late\nagain\n', 20_000);
+      const always = 'approval mode is "always"';
+      expect(reasons).toEqual([[always], [always, 'acting in a window that was not open when the run started: "late-always" (XTerm)'], [always]]);
+      expect(ofType(run.id, 'approval_decided')).toHaveLength(3);
       expect(ofType(run.id, 'action_failed')).toEqual([]);
     } finally {
       stop();

@@ -46,9 +46,17 @@ export interface SettleResult {
 /** The operator's answer to a guard of the driver: go ahead (with the action as edited, if it was), or not and why. */
 export type PerformApproval = { approved: true; action?: DesktopActionInput } | { approved: false; reason: string };
 
+/** What a guard of the driver would ask the operator before an action: the words, and what a yes covers (a window's id). */
+export interface GuardQuestion {
+  reason: string;
+  subject: string;
+}
+
 /** What the run lends a perform: a way to ask the operator when a guard needs it (a window not open at the start). */
 export interface PerformContext {
   approve?(reason: string, signal?: AbortSignal): Promise<PerformApproval>;
+  /** Subjects of guard questions the operator already said yes to in this action's own approval: not asked again. */
+  answered?: readonly string[];
 }
 
 export interface DesktopDriver {
@@ -56,6 +64,8 @@ export interface DesktopDriver {
   capture(opts: CaptureOptions, signal?: AbortSignal): Promise<Screenshot>;
   /** Validates the action (defaults applied) before any input; without `ctx.approve`, what needs approval is refused. */
   perform(action: DesktopActionInput, signal?: AbortSignal, ctx?: PerformContext): Promise<void>;
+  /** What the driver's guards would ask before this action now, so a run that asks anyway joins them into its one request; perform still checks. */
+  guardQuestions?(action: DesktopActionInput, signal?: AbortSignal): Promise<GuardQuestion[]>;
   screenSize(signal?: AbortSignal): Promise<Size>;
   /** Waits until two frames in a row are identical (or the cap); drivers that can compare raw frames do it cheaply. */
   settle?(opts: SettleOptions, signal?: AbortSignal): Promise<SettleResult>;

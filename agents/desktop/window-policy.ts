@@ -75,8 +75,15 @@ export function judge(reached: readonly (XWindow | undefined)[], policy: WindowP
     const why = refusal(w, policy);
     if (why) return { kind: 'refused', why };
   }
-  const unknown = known && reached.find((w): w is XWindow => w !== undefined && !known.has(w));
+  const unknown = known && unknownWindows(reached, known)[0];
   return unknown ? { kind: 'ask', window: unknown, reason: newWindowReason(unknown) } : { kind: 'ok' };
+}
+
+/** The windows reached that are not known (a drag's two ends may be two new windows), each once. */
+export function unknownWindows(reached: readonly (XWindow | undefined)[], known: KnownWindows): XWindow[] {
+  const found = new Map<string, XWindow>();
+  for (const w of reached) if (w && !known.has(w)) found.set(w.id, w);
+  return [...found.values()];
 }
 
 function pointer(x: XTarget): Promise<{ x: number; y: number }> {
@@ -106,11 +113,22 @@ export async function windowsReached(x: XTarget, a: DesktopActionInput): Promise
 
 const NOBODY: PerformApproval = { approved: false, reason: 'nobody could be asked to approve it' };
 
+/** How the guard sees windows: those an action would reach, and those open now. An X display in a run, a fake in unit tests. */
+export interface WindowLook {
+  reached(action: DesktopActionInput): Promise<(XWindow | undefined)[]>;
+  open(): Promise<string[]>;
+}
+
 /** The driver with the lists (and, with askNew, windows opened since it was made) checked before every action, by one window query. */
 export function withWindowPolicy(driver: DesktopDriver, x: XTarget, policy: WindowPolicy): DesktopDriver {
+  return guardWindows(driver, { reached: (a) => windowsReached(x, a), open: () => openWindows(x) }, policy);
+}
+
+/** withWindowPolicy over any way of seeing windows. */
+export function guardWindows(driver: DesktopDriver, look: WindowLook, policy: WindowPolicy): DesktopDriver {
   if (!policy.deny && !policy.allow && !policy.askNew) return driver;
   // Noted now, as the run starts; a failed query refuses every action rather than letting any through unasked.
-  const start = policy.askNew ? openWindows(x).then((ids) => new KnownWindows(ids)) : undefined;
+  const start = policy.askNew ? look.open().then((ids) => new KnownWindows(ids)) : undefined;
   start?.catch(() => undefined);
   const wrapped: DesktopDriver = {
     display: driver.display,
@@ -118,7 +136,13 @@ export function withWindowPolicy(driver: DesktopDriver, x: XTarget, policy: Wind
     async perform(action, signal, ctx) {
       const known = await start;
       for (let current = action; ;) {
-        const verdict = judge(await windowsReached(x, current), policy, known);
+        const reached = await look.reached(current);
+        let verdict = judge(reached, policy, known);
+        // A window named in the action's own approval, and approved there, is not asked about again.
+        while (verdict.kind === 'ask' && ctx?.answered?.includes(verdict.window.id)) {
+          known!.add(verdict.window);
+          verdict = judge(reached, policy, known);
+        }
         if (verdict.kind === 'ok') return driver.perform(current, signal);
         if (verdict.kind === 'refused') throw new WindowDeniedError(`refused before acting: the ${current.type} would reach ${verdict.why}. Act in another window.`);
         const answer = ctx?.approve ? await ctx.approve(verdict.reason, signal) : NOBODY;
@@ -127,6 +151,14 @@ export function withWindowPolicy(driver: DesktopDriver, x: XTarget, policy: Wind
         // Looked at again: the screen may have changed while the operator decided, or the action was edited.
         current = answer.action ?? current;
       }
+    },
+    // The new windows the action would reach now; nothing for one the lists refuse, since perform refuses it unasked.
+    async guardQuestions(action) {
+      const known = await start;
+      if (!known) return [];
+      const reached = await look.reached(action);
+      if (judge(reached, policy, known).kind !== 'ask') return [];
+      return unknownWindows(reached, known).map((w) => ({ reason: newWindowReason(w), subject: w.id }));
     },
     screenSize: (signal) => driver.screenSize(signal),
     close: () => driver.close(),

@@ -3,7 +3,7 @@
 // acted on, and no action is ever retried blindly.
 import { ulid } from 'ulid';
 import type { DesktopAction } from '../desktop/actions.ts';
-import { DisplayLostError, type DesktopDriver, type PerformApproval, type Screenshot } from '../desktop/driver.ts';
+import { DisplayLostError, type DesktopDriver, type GuardQuestion, type PerformApproval, type Screenshot } from '../desktop/driver.ts';
 import type { Scaling } from '../desktop/geometry.ts';
 import { ModelError, type ActionOutcome, type AgentAction, type Planner, type PlannerStep, type ProposedAction } from '../models/planner.ts';
 import type { ToolSpec } from '../tools/tool.ts';
@@ -314,7 +314,9 @@ export class AgentRun {
         return this.skipRest(proposals, i + 1, 'an earlier action in the batch failed');
       }
 
-      const decision = await this.approval(actionId, risks, proposed, signal);
+      // Asked anyway: what the driver's guards would ask (a window not open at the start) joins the one request.
+      const guards = needsApproval(this.options.approve, risks, proposed) ? await this.guardQuestions(screenAction, signal) : [];
+      const decision = await this.approval(actionId, risks, proposed, signal, guards);
       if (decision?.decision === 'reject') {
         this.outcomes.push({ status: 'rejected', callId, reason: rejectReason(decision) });
         return this.skipRest(proposals, i + 1, 'an earlier action in the batch was rejected');
@@ -348,8 +350,10 @@ export class AgentRun {
       // A guard of the driver (a window not open at the start) asks through the run's approvals; an edit is what runs.
       let performed = screenAction;
       const approve = (reason: string) => this.approveGuard(actionId, reason, signal, (edited) => (performed = edited));
+      // Reached here only approved (or edited): the guards' questions in that request are answered; anything else they find is still asked.
+      const answered = decision ? guards.map((g) => g.subject) : [];
       try {
-        await this.deps.driver.perform(screenAction, signal, { approve });
+        await this.deps.driver.perform(screenAction, signal, { approve, answered });
       } catch (err) {
         // Part of a failed `type` may have reached the screen: the policy keeps it in the line.
         if (performed.type === 'type') this.policy.performed(performed);
@@ -385,10 +389,21 @@ export class AgentRun {
     return undefined;
   }
 
-  /** Asks the operator when the mode or the risks say so; undefined when no approval was needed. */
-  private async approval(actionId: string, risks: string[], proposed: ProposedAction, signal: AbortSignal): Promise<ApprovalDecision | undefined> {
+  /** Asks the operator when the mode or the risks say so, with the guards' questions in the same request; undefined when no approval was needed. */
+  private async approval(actionId: string, risks: string[], proposed: ProposedAction, signal: AbortSignal, guards: readonly GuardQuestion[] = []): Promise<ApprovalDecision | undefined> {
     if (!needsApproval(this.options.approve, risks, proposed)) return undefined;
-    return this.requestApproval(actionId, risks.length ? risks : ['approval mode is "always"'], signal);
+    return this.requestApproval(actionId, [...(risks.length ? risks : ['approval mode is "always"']), ...guards.map((g) => g.reason)], signal);
+  }
+
+  /** What the driver's guards would ask before this action; a failed look adds nothing, as perform checks again and asks on its own. */
+  private async guardQuestions(action: DesktopAction, signal: AbortSignal): Promise<GuardQuestion[]> {
+    if (!this.deps.driver.guardQuestions) return [];
+    try {
+      return await this.deps.driver.guardQuestions(action, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return [];
+    }
   }
 
   private async requestApproval(actionId: string, reasons: string[], signal: AbortSignal): Promise<ApprovalDecision> {
@@ -401,7 +416,7 @@ export class AgentRun {
     return decision;
   }
 
-  /** A guard of the driver needs the operator (a window not open at the start): asked like a risky action, whatever the risks; in mode "never" nobody is. */
+  /** A guard of the driver needs the operator about what the action's own approval did not name (or there was none): asked like a risky action, whatever the risks; in mode "never" nobody is. */
   private async approveGuard(actionId: string, reason: string, signal: AbortSignal, onEdit: (action: DesktopAction) => void): Promise<PerformApproval> {
     if (this.options.approve === 'never') return { approved: false, reason: 'this run asks nobody (approval mode "never")' };
     const d = await this.requestApproval(actionId, [reason], signal);

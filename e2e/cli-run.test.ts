@@ -1,74 +1,52 @@
 // `deskpilot run` and `deskpilot runs list|show` as real processes: scripted and model-driven runs
 // on a real display, approvals answered through piped stdin, kill -9 and Ctrl+C mid-run, bad usage.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import { PROVIDER_NAMES } from '../agents/models/create-planner.ts';
 import { openXterm, waitForFile } from './support/apps.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
+import { runDeskpilot, startDeskpilot, type CliOptions, type RunningCli } from './support/cli.ts';
 import { waitUntil } from './support/processes.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Running {
-  child: ChildProcess;
+interface Running extends RunningCli {
   /** Resolves with the first stdout line that matches. */
   line(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
-  exit: Promise<Exit>;
 }
 
 let tmp: string;
 let env: NodeJS.ProcessEnv;
 
-/** Starts `node bin/deskpilot.js ARGS` in the project folder; `input` is written to stdin, which then ends. */
-function start(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Running {
-  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env: opts.env ?? env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const watchers = new Set<() => void>();
-  child.stdout!.on('data', (d: Buffer) => {
-    stdout += d;
-    for (const w of [...watchers]) w();
-  });
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
-  child.stdin!.on('error', () => undefined);
-  if (opts.input !== undefined) child.stdin!.end(opts.input);
-  const exit = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+/** Starts the CLI with stdin left open, or with `input` written to it, which then ends. */
+function start(args: string[], opts: CliOptions = {}): Running {
+  const running = startDeskpilot(args, env, { openStdin: true, ...opts });
+  const { child, exit } = running;
+  const output = () => `stdout:\n${running.stdout()}\nstderr:\n${running.stderr()}`;
   const line = (match: (line: string) => boolean, timeoutMs = 30_000) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`no matching line within ${timeoutMs} ms; stdout:\n${stdout}\nstderr:\n${stderr}`)), timeoutMs);
+      const timer = setTimeout(() => done(new Error(`no matching line within ${timeoutMs} ms; ${output()}`)), timeoutMs);
       const check = () => {
-        const found = stdout.split('\n').slice(0, -1).find(match);
+        const found = running.stdout().split('\n').slice(0, -1).find(match);
         if (found !== undefined) done(undefined, found);
       };
       const done = (err?: Error, found?: string) => {
         clearTimeout(timer);
-        watchers.delete(check);
+        child.stdout!.off('data', check);
         if (err) reject(err);
         else resolve(found!);
       };
-      watchers.add(check);
-      void exit.then(() => done(new Error(`the CLI exited before a matching line; stdout:\n${stdout}\nstderr:\n${stderr}`)));
+      // Registered after the helper's own listener, so stdout() already holds the new chunk.
+      child.stdout!.on('data', check);
+      void exit.then(() => done(new Error(`the CLI exited before a matching line; ${output()}`)));
       check();
     });
-  return { child, line, exit };
+  return { ...running, line };
 }
 
-/** Runs the CLI to the end; stdin ends at once unless `input` is given. */
-function cli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Exit> {
-  return start(args, { input: '', ...opts }).exit;
-}
+/** Runs the CLI to the end; stdin is closed unless `input` is given. */
+const cli = (args: string[], opts: CliOptions = {}) => runDeskpilot(args, env, opts);
 
 type JsonEvent = { type: string; runId: string; seq: number; [k: string]: unknown };
 const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as JsonEvent);
@@ -88,9 +66,7 @@ describe('deskpilot run and runs', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'deskpilot-cli-run-'));
-    env = { ...process.env, DESKPILOT_HOME: join(tmp, 'home') };
-    delete env['OPENAI_API_KEY'];
-    delete env['DISPLAY'];
+    env = { DESKPILOT_HOME: join(tmp, 'home'), OPENAI_API_KEY: undefined };
     [display, mock] = await Promise.all([startDisplay({ size: { width: 1280, height: 800 } }), startMockOpenAI({ apiKey: 'sk-cli-test-key-0123456789' })]);
     await openXterm(display);
   });

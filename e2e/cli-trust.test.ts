@@ -2,31 +2,21 @@
 // real display. An endpoint echoes the key in an error: it is in no database file, no CLI output,
 // and not in the next run's request to another provider. Model text with escape sequences does not
 // reach the terminal, while --json keeps the exact text.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
+import { runDeskpilot } from './support/cli.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 // Not key-shaped: only the CLI registering the key it uses can keep it out of the log.
 const KEY = 'plainlocalkey-7f3a9c21e5b4';
 
 let tmp: string;
 let env: NodeJS.ProcessEnv;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  child.stdin.end('');
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[]) => runDeskpilot(args, env);
 
 const db = () => join(tmp, 'runs.db');
 /** The database as the disk holds it, the write-ahead log included. */
@@ -38,8 +28,7 @@ describe('deskpilot run: secrets and terminal safety', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'deskpilot-cli-trust-'));
-    env = { ...process.env, DESKPILOT_HOME: join(tmp, 'home') };
-    delete env['OPENAI_API_KEY'];
+    env = { DESKPILOT_HOME: join(tmp, 'home'), OPENAI_API_KEY: undefined };
     [display, mock] = await Promise.all([startDisplay({ size: { width: 800, height: 600 } }), startMockOpenAI()]);
   });
 

@@ -1,23 +1,12 @@
 // deskpilot models test: each failing step is named plainly, against a real HTTP server.
-import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
+import { runDeskpilot } from './support/cli.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'sk-models-test-0123456789';
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/deskpilot.js', 'models', 'test', ...args], { cwd: root, env: { ...process.env, OPENAI_API_KEY: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runDeskpilot(['models', 'test', ...args], { OPENAI_API_KEY: '' });
 
 describe('deskpilot models test', () => {
   const mocks: MockOpenAI[] = [];

@@ -78,7 +78,7 @@ export class Recorder {
 
   /** Starts the hook and the frame loop; resolves once input is being recorded. */
   static async start(opts: RecorderOptions): Promise<Recorder> {
-    const hook = forkTs(hookPath, [], { env: { ...process.env, ...opts.env, DISPLAY: opts.display }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const hook = await forkTs(hookPath, [], { env: { ...process.env, ...opts.env, DISPLAY: opts.display }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     hook.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
     hook.on('error', () => undefined);

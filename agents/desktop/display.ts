@@ -112,9 +112,9 @@ export function startDisplay(opts: StartDisplayOptions = {}): Promise<VirtualDis
   return inStartupTurn(() => spawnDisplay(opts));
 }
 
-function spawnDisplay(opts: StartDisplayOptions): Promise<VirtualDisplay> {
+async function spawnDisplay(opts: StartDisplayOptions): Promise<VirtualDisplay> {
   const size = opts.size ?? { width: 1280, height: 800 };
-  const host = forkTs(hostPath, ['--size', `${size.width}x${size.height}`, '--persist', String(!!opts.persist)], {
+  const host = await forkTs(hostPath, ['--size', `${size.width}x${size.height}`, '--persist', String(!!opts.persist)], {
     detached: !!opts.persist,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { MALLOC_ARENA_MAX: '2', ...process.env },

@@ -51,7 +51,7 @@ export class NutDriver implements DesktopDriver {
   }
 
   private static async spawn(opts: NutDriverOptions): Promise<NutDriver> {
-    const worker = forkTs(workerPath, [], {
+    const worker = await forkTs(workerPath, [], {
       // Two malloc arenas: a worker's frames come and go on few threads, and more arenas only hold freed memory (~25 MB a sandbox).
       env: { MALLOC_ARENA_MAX: '2', ...process.env, ...opts.env, DISPLAY: opts.display },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

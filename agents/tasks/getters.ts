@@ -5,7 +5,9 @@ import { UnsupportedError } from './errors.ts';
 import type { Getter } from './task-schema.ts';
 import { chromeValue } from './chrome.ts';
 import { resolveSource } from './file-cache.ts';
-import { homeOf, resolveVmPath, runInSandbox, type TaskSandbox } from './sandbox.ts';
+import { resolveRelativeTime, unknownPhrases } from './relative-time.ts';
+import { homeOf, resolveVmPath, runInSandbox, sandboxEnv, type TaskSandbox } from './sandbox.ts';
+import { terminalOutput } from './terminal-output.ts';
 
 /** A getter whose value could not be had; `missing` names the file. */
 export interface Missing {
@@ -48,6 +50,14 @@ export async function getValue(getter: Getter, sandbox: TaskSandbox, signal?: Ab
     }
     case 'rule':
       return getter.rules;
+    case 'rule_relativeTime': {
+      const unknown = unknownPhrases(getter.rules);
+      if (unknown.length) throw new UnsupportedError(`getter "rule_relativeTime" with ${unknown.map((p) => `"${p}"`).join(', ')}`);
+      // Today as the sandbox's apps see it: its TZ if it sets one.
+      return resolveRelativeTime(getter.rules, new Date(), sandboxEnv(sandbox)['TZ']);
+    }
+    case 'vm_terminal_output':
+      return terminalOutput(sandbox, signal);
     case 'chrome':
       return chromeValue(getter.name, sandbox.chromePort, home, signal, getter.params);
     case 'unsupported':

@@ -35,6 +35,10 @@ describe('check_include_exclude', () => {
     expect(await score('check_include_exclude', 'anything', {})).toBe(1);
     expect((await m('check_include_exclude')('passed error', rules, {}, ctx)).detail).toBe('missing ["home"]; contains excluded ["error"] in "passed error"');
   });
+
+  it('scores no result (a getter that found nothing, like no active terminal) 0, as OSWorld does', async () => {
+    expect(await m('check_include_exclude')(null, { include: [], exclude: [] }, {}, ctx)).toEqual({ score: 0, detail: 'there was no result to check (the getter found nothing)' });
+  });
 });
 
 describe('compare_text_file', () => {

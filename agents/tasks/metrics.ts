@@ -182,6 +182,8 @@ export const METRICS: Record<string, Metric> = {
 
   check_include_exclude(result, expected) {
     const rules = rulesOf(expected, 'check_include_exclude');
+    // OSWorld scores a result its getter could not have (None, e.g. no active terminal) 0.
+    if (result === null || result === undefined) return fail('there was no result to check (the getter found nothing)');
     const got = text(result, 'check_include_exclude');
     const missing = ((rules['include'] ?? []) as unknown[]).map(String).filter((s) => !got.includes(s));
     const present = ((rules['exclude'] ?? []) as unknown[]).map(String).filter((s) => got.includes(s));

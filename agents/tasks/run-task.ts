@@ -19,6 +19,7 @@ import { parseTask, type Task } from './task-schema.ts';
 import { defaultCacheDir, DownloadError, fetchToCache, isCached, MissingFileError, type FileSource } from './file-cache.ts';
 import { machineEnv } from './machine.ts';
 import { taskSupport } from './task-support.ts';
+import { prepareTerminalCapture, readsTerminal } from './terminal-output.ts';
 import { createServer, type AddressInfo } from 'node:net';
 
 export interface LoadedTask {
@@ -171,6 +172,8 @@ export async function runTask(loaded: LoadedTask, opts: RunTaskOptions): Promise
       // Deskpilot's own tasks (no snapshot) keep LibreOffice's stock settings, their trajectories answer its dialogs.
       osworldProfile: typeof task.extra['snapshot'] === 'string',
     };
+    // Before any app starts: every xterm on the display must know how to print its screen.
+    if (readsTerminal(task)) await prepareTerminalCapture(opened.virtual!);
     await runConfig(task.config, sandbox, signal);
     signal.throwIfAborted();
 

@@ -2,6 +2,7 @@
 // getters. Types we do not run are kept as `unsupported` entries, so a task can be reported as such
 // instead of failing to load; malformed parameters of a known type are a load error naming the step.
 import { z } from 'zod';
+import { relativeTimeProblem, relativeTimeRulesSchema, type RelativeTimeRules } from './relative-time.ts';
 
 const command = z.union([z.string().min(1), z.array(z.string()).min(1)]);
 const windowParams = z.looseObject({ window_name: z.string().min(1), strict: z.boolean().optional(), by_class: z.boolean().optional() });
@@ -38,6 +39,8 @@ const getterParams = {
   vm_command_line: z.looseObject({ command, shell: z.boolean().optional() }),
   vm_command_error: z.looseObject({ command, shell: z.boolean().optional() }),
   rule: z.looseObject({ rules: z.unknown() }),
+  rule_relativeTime: z.looseObject({ rules: relativeTimeRulesSchema }),
+  vm_terminal_output: z.looseObject({}),
   active_tab_info: z.looseObject({}),
   open_tabs_info: z.looseObject({}),
   active_url_from_accessTree: z.looseObject({}),
@@ -54,6 +57,8 @@ export type Getter =
   | { type: 'vm_file' | 'cloud_file'; path: string | string[]; multi: boolean; gives?: number[] }
   | { type: 'vm_command_line' | 'vm_command_error'; command: string | string[]; shell: boolean }
   | { type: 'rule'; rules: unknown }
+  | { type: 'rule_relativeTime'; rules: RelativeTimeRules }
+  | { type: 'vm_terminal_output' }
   | { type: 'chrome'; name: ChromeGetterName; params: Record<string, unknown> }
   | { type: 'unsupported'; name: string };
 
@@ -158,6 +163,14 @@ function parseGetter(raw: z.infer<typeof rawGetter> | null | undefined, where: s
       return { type, command: p['command'] as string | string[], shell: p['shell'] === true };
     case 'rule':
       return { type: 'rule', rules: p['rules'] };
+    case 'rule_relativeTime': {
+      const rules = p['rules'] as RelativeTimeRules;
+      const problem = relativeTimeProblem(rules);
+      if (problem) throw new TaskFormatError(`${where} (${type}): ${problem}`);
+      return { type, rules };
+    }
+    case 'vm_terminal_output':
+      return { type };
     default:
       return { type: 'chrome', name: type as ChromeGetterName, params: p };
   }

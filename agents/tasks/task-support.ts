@@ -5,6 +5,7 @@ import { basename, extname } from 'node:path';
 import { isCached, isRemote } from './file-cache.ts';
 import { libreofficeHas, onPath } from './machine.ts';
 import { METRICS } from './metrics.ts';
+import { unknownPhrases } from './relative-time.ts';
 import { splitCommand } from './sandbox.ts';
 import type { ConfigStep, Getter, Task } from './task-schema.ts';
 import { unsupportedTableRules } from './table-rules.ts';
@@ -101,6 +102,9 @@ function getterNeeds(g: Getter | undefined): string[] {
   if (!g) return [];
   if (g.type === 'unsupported') return [`getter "${g.name}"`];
   if (g.type === 'chrome') return appNeeds('chromium', []);
+  if (g.type === 'rule_relativeTime') return unknownPhrases(g.rules).map((p) => `getter "rule_relativeTime" with "${p}" (not a relative time OSWorld defines)`);
+  // xterm prints its screen through the print command xrdb gives it when the sandbox starts.
+  if (g.type === 'vm_terminal_output') return onPath('xrdb') ? [] : ['getter "vm_terminal_output" needs xrdb (not installed; it comes with x11-xserver-utils)'];
   return [];
 }
 

@@ -1,5 +1,5 @@
 // Virtual displays: isolated, with a window manager, and gone without a trace when stopped or orphaned.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,11 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { startDisplay } from '../agents/desktop/display.ts';
 import type { DisplayInfo } from '../agents/desktop/display-protocol.ts';
+import { runDeskpilot } from './support/cli.ts';
 import { isAlive, waitUntil } from './support/processes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+const cli = (...args: string[]) => runDeskpilot(args, {}, { timeoutMs: 60_000 });
 
 describe('virtual displays', () => {
   it('starts isolated desktops with their own HOME, session bus and window manager', async () => {
@@ -55,40 +56,40 @@ describe('virtual displays', () => {
   });
 
   it('is driven from the CLI: display start, shot, do, display stop', async () => {
-    const started = cli('display', 'start', '--size', '1024x768');
-    expect(started.status, started.stderr).toBe(0);
+    const started = await cli('display', 'start', '--size', '1024x768');
+    expect(started.code, started.stderr).toBe(0);
     const display = started.stdout.trim();
     expect(display).toMatch(/^:\d+$/);
     try {
       const out = `${root}/test-results/cli-shot.png`;
-      const shot = cli('shot', '--display', display, '--out', out, '--width', '512');
-      expect(shot.status, shot.stderr).toBe(0);
+      const shot = await cli('shot', '--display', display, '--out', out, '--width', '512');
+      expect(shot.code, shot.stderr).toBe(0);
       const meta = await sharp(out).metadata();
       expect([meta.width, meta.height, meta.format]).toEqual([512, 384, 'png']);
-      const done = cli('do', '--display', display, '{"type":"click","x":10,"y":10}');
-      expect(done.status, done.stderr).toBe(0);
-      const bad = cli('do', '--display', display, '{"type":"click","x":10');
-      expect(bad.status).toBe(2);
+      const done = await cli('do', '--display', display, '{"type":"click","x":10,"y":10}');
+      expect(done.code, done.stderr).toBe(0);
+      const bad = await cli('do', '--display', display, '{"type":"click","x":10');
+      expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/not valid JSON/);
-      const unknown = cli('do', '--display', display, '{"type":"keypress","keys":"ctrl+frobnicate"}');
-      expect(unknown.status).toBe(2);
+      const unknown = await cli('do', '--display', display, '{"type":"keypress","keys":"ctrl+frobnicate"}');
+      expect(unknown.code).toBe(2);
       expect(unknown.stderr).toMatch(/unknown key "frobnicate"/);
-      const offscreen = cli('do', '--display', display, '{"type":"click","x":2000,"y":10}');
-      expect(offscreen.status).toBe(2);
+      const offscreen = await cli('do', '--display', display, '{"type":"click","x":2000,"y":10}');
+      expect(offscreen.code).toBe(2);
       expect(offscreen.stderr).toMatch(/outside the 1024x768 screen/);
     } finally {
-      const stopped = cli('display', 'stop', display);
-      expect(stopped.status, stopped.stderr).toBe(0);
+      const stopped = await cli('display', 'stop', display);
+      expect(stopped.code, stopped.stderr).toBe(0);
     }
     expect(existsSync(`/tmp/.X${display.slice(1)}-lock`)).toBe(false);
-    const again = cli('display', 'stop', display);
-    expect(again.status).toBe(1);
+    const again = await cli('display', 'stop', display);
+    expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/no display/);
   }, 180_000); // nine CLI processes, each starting the engine: slow on 2 busy cores
 
-  it('explains an unknown command', () => {
-    const r = cli('frobnicate');
-    expect(r.status).toBe(2);
+  it('explains an unknown command', async () => {
+    const r = await cli('frobnicate');
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command "frobnicate"/);
   });
 });

@@ -1,20 +1,18 @@
 // Recording a demonstration on a real Xvfb display: `deskpilot automations record` hooks the X input
 // that xdotool generates in an xterm, merges it into steps, takes review commands on stdin
 // (parameterize, delete, move), saves, and the saved automation replays with a new value.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAutomation } from '../agents/automations/automation.ts';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import { runProbe } from '../agents/automations/a11y.ts';
 import { openXterm, waitForFile } from './support/apps.ts';
+import { startDeskpilot, type CliOptions } from './support/cli.ts';
 import { openNote } from './support/note-window.ts';
 import { waitUntil } from './support/processes.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 let display: VirtualDisplay;
 let dir: string;
 let xterm: string;
@@ -32,15 +30,7 @@ afterAll(async () => {
   if (dir && !process.env.KEEP) rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[], stdin: 'pipe' | 'ignore' = 'ignore'): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env: { ...process.env, ...display.env }, stdio: [stdin, 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
+const cli = (args: string[], opts: CliOptions = {}) => startDeskpilot(args, display.env, opts);
 
 const xdotool = (...args: string[]) => display.run('xdotool', args);
 
@@ -48,8 +38,8 @@ describe('automations record', () => {
   it('records xdotool input as merged steps, applies review edits, and the saved automation replays with a new value', async () => {
     const db = join(dir, 'deskpilot.db');
     const file = join(dir, 'recorded.txt');
-    const rec = cli(['automations', 'record', '--name', 'greet', '--display', display.display, '--db', db, '--review'], 'pipe');
-    await waitUntil('the recorder to start', () => rec.err().includes('Recording display'), 30_000);
+    const rec = cli(['automations', 'record', '--name', 'greet', '--display', display.display, '--db', db, '--review'], { openStdin: true });
+    await waitUntil('the recorder to start', () => rec.stderr().includes('Recording display'), 30_000);
     await new Promise((r) => setTimeout(r, 400)); // a few frames before the first press
 
     // The demonstration: click into the terminal, type a command (with a fixed typo), clear the
@@ -68,8 +58,8 @@ describe('automations record', () => {
     await new Promise((r) => setTimeout(r, 300));
     rec.child.kill('SIGINT');
 
-    await waitUntil('the review prompt', () => rec.err().includes('Review the steps'), 60_000);
-    const listed = rec.err();
+    await waitUntil('the review prompt', () => rec.stderr().includes('Review the steps'), 60_000);
+    const listed = rec.stderr();
     expect(listed).toMatch(/1\. click at \(600, 400\)/);
     expect(listed).toContain(`2. type "echo first-value > ${dir.slice(0, 20)}`);
     expect(listed).toMatch(/3\. press ctrl\+l/);
@@ -78,10 +68,10 @@ describe('automations record', () => {
 
     // Review: a wrong command is explained and changes nothing; then parameterize, delete, move, save.
     rec.child.stdin!.write('d 9\n');
-    await waitUntil('the error for a missing step', () => rec.err().includes('there is no step 9'));
+    await waitUntil('the error for a missing step', () => rec.stderr().includes('there is no step 9'));
     rec.child.stdin!.write('p value=first-value\nd 3\nm 3 1\ns\n');
-    expect(await rec.exit, rec.err()).toBe(0);
-    expect(rec.out()).toContain('saved automation "greet" v1 (4 steps)');
+    expect((await rec.exit).code, rec.stderr()).toBe(0);
+    expect(rec.stdout()).toContain('saved automation "greet" v1 (4 steps)');
 
     const saved = parseAutomation(readFileSync(join(dir, 'automations', 'greet.json'), 'utf8'));
     expect(saved.params).toEqual([{ name: 'value', default: 'first-value' }]);
@@ -100,7 +90,7 @@ describe('automations record', () => {
     // The recorded automation replays without a model, with another value.
     rmSync(file);
     const run = cli(['automations', 'run', 'greet', '--param', 'value=second-value', '--display', display.display, '--db', db, '--approve', 'never']);
-    expect(await run.exit, run.out() + run.err()).toBe(0);
+    expect((await run.exit).code, run.stdout() + run.stderr()).toBe(0);
     expect(await waitForFile(file)).toBe('second-value\n');
   }, 150_000);
 
@@ -112,15 +102,15 @@ describe('automations record', () => {
     const at = { x: menu!.box.left + 5, y: menu!.box.top + 5 };
 
     const rec = cli(['automations', 'record', '--name', 'menu', '--display', display.display, '--db', join(dir, 'menu.db'), '--no-ocr']);
-    await waitUntil('the recorder to start', () => rec.err().includes('Recording display'), 30_000);
+    await waitUntil('the recorder to start', () => rec.stderr().includes('Recording display'), 30_000);
     await new Promise((r) => setTimeout(r, 400));
     await xdotool('mousemove', String(at.x), String(at.y), 'click', '1');
     await new Promise((r) => setTimeout(r, 800)); // the probe runs while the menu is open
     await xdotool('key', 'Escape');
     await new Promise((r) => setTimeout(r, 300));
     rec.child.kill('SIGINT');
-    expect(await rec.exit, rec.err()).toBe(0);
-    expect(rec.out()).toContain("menu 'File'");
+    expect((await rec.exit).code, rec.stderr()).toBe(0);
+    expect(rec.stdout()).toContain("menu 'File'");
     const saved = parseAutomation(readFileSync(join(dir, 'automations', 'menu.json'), 'utf8'));
     expect(saved.steps[0]!.action).toEqual({ type: 'click', x: at.x, y: at.y, button: 'left' });
     expect(saved.steps[0]!.evidence?.a11y).toMatchObject({ name: 'File', role: 'menu' });
@@ -131,13 +121,13 @@ describe('automations record', () => {
     const doomed = await startDisplay({ size: { width: 800, height: 600 } });
     try {
       const rec = cli(['automations', 'record', '--name', 'cut short', '--display', doomed.display, '--db', join(dir, 'doomed.db')]);
-      await waitUntil('the recorder to start', () => rec.err().includes('Recording display'), 30_000);
+      await waitUntil('the recorder to start', () => rec.stderr().includes('Recording display'), 30_000);
       await new Promise((r) => setTimeout(r, 400));
       await doomed.run('xdotool', ['mousemove', '30', '40', 'click', '1']);
-      await waitUntil('the press to be seen', () => rec.err().includes('left press at (30, 40)'));
+      await waitUntil('the press to be seen', () => rec.stderr().includes('left press at (30, 40)'));
       await doomed.stop();
-      expect(await rec.exit, rec.err()).toBe(0);
-      expect(rec.err()).toMatch(/recording stopped early: .*is the display still running/);
+      expect((await rec.exit).code, rec.stderr()).toBe(0);
+      expect(rec.stderr()).toMatch(/recording stopped early: .*is the display still running/);
       const saved = parseAutomation(readFileSync(join(dir, 'automations', 'cut short.json'), 'utf8'));
       expect(saved.steps.map((s) => s.action)).toEqual([{ type: 'click', x: 30, y: 40, button: 'left' }]);
     } finally {
@@ -147,7 +137,7 @@ describe('automations record', () => {
 
   it('refuses a display that is not running, before recording anything', async () => {
     const rec = cli(['automations', 'record', '--name', 'nothing', '--display', ':3999', '--db', join(dir, 'other.db')]);
-    expect(await rec.exit).toBe(1);
-    expect(rec.err()).toMatch(/cannot record display :3999/);
+    expect((await rec.exit).code).toBe(1);
+    expect(rec.stderr()).toMatch(/cannot record display :3999/);
   }, 60_000);
 });

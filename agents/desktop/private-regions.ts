@@ -54,7 +54,7 @@ export function withPrivateRegions(driver: DesktopDriver, x: XTarget, privacy: P
       const rects = await Promise.all([before, privateRects(x, privacy)]);
       return blackOut(shot, rects.flat());
     },
-    perform: (action, signal) => driver.perform(action, signal),
+    perform: (action, signal, ctx) => driver.perform(action, signal, ctx),
     screenSize: (signal) => driver.screenSize(signal),
     close: () => driver.close(),
   };

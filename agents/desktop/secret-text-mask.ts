@@ -77,7 +77,7 @@ export function withSecretTextMask(driver: DesktopDriver, on: boolean): DesktopD
       last = { hash, shot: masked };
       return masked;
     },
-    perform: (action, signal) => driver.perform(action, signal),
+    perform: (action, signal, ctx) => driver.perform(action, signal, ctx),
     screenSize: (signal) => driver.screenSize(signal),
     close: () => driver.close(),
   };

@@ -155,10 +155,14 @@ void inboxAgrees;
 
 /** The most CSV text a page may send for a run over rows (the serve body limit is 1 MiB). */
 export const ROWS_CSV_MAX = 512 * 1024;
-/** A run over the rows of a file sent from the page: its progress, then a result per row and the results CSV. */
+/**
+ * A run over the rows of a file sent from the page: its progress, then a result per row and the results CSV.
+ * `cancelling`: Cancel was asked and the row running then is being aborted; `cancelled` rows were not run or were aborted.
+ */
 export const rowBatchSchema = z.object({
-  id: z.string(), automation: z.string(), fileName: z.string(), total: z.number().int(), done: z.number().int(), state: z.enum(['running', 'done', 'failed']),
-  results: z.array(z.object({ row: z.number().int(), status: z.enum(['succeeded', 'failed']), runId: z.string(), reason: z.string() })),
+  id: z.string(), automation: z.string(), fileName: z.string(), total: z.number().int(), done: z.number().int(),
+  state: z.enum(['running', 'cancelling', 'done', 'failed', 'cancelled']),
+  results: z.array(z.object({ row: z.number().int(), status: z.enum(['succeeded', 'failed', 'cancelled']), runId: z.string(), reason: z.string() })),
   /** Where the results CSV was written (in the data folder), and its text for a download. */
   resultsFile: z.string().nullable(), resultsCsv: z.string().nullable(), error: z.string().nullable(),
 });
@@ -295,6 +299,8 @@ export const commands = {
     output: rowBatchSchema,
   },
   'automations.rowBatch': { input: z.object({ batchId: id }).strict(), output: rowBatchSchema },
+  /** Cancel: rows not started are not run, the row running now is aborted; the batch ends `cancelled`. Asking again, or after it ended, changes nothing. */
+  'automations.cancelRows': { input: z.object({ batchId: id }).strict(), output: rowBatchSchema },
   /** Run now: a replay without the model; its outcome lands in the inbox. */
   'automations.run': { input: z.object({ name: automationName, params: paramValues.optional(), target: replayTargetSchema.optional() }).strict(), output: runSchema },
   /** Replays of the automation (any version), newest first. */

@@ -3,8 +3,9 @@
 // automation with the Settings' provider and no key (the file on disk checked), run now asks the mock
 // with the key the app holds, and the answer lands in the inbox with its run. A replay automation run
 // "for each row" of a 3-row CSV picked in the page types each row into a sandbox's xterm (a file
-// on disk holds the three lines in order), and the page's table shows the three rows.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// on disk holds the three lines in order), and the page's table shows the three rows. Cancel on a
+// 3-row batch while row 2 runs aborts that row's replay and row 3 never starts (files and store checked).
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -183,5 +184,72 @@ describe('agent tasks and runs over rows in the app', () => {
     // A row's run opens from the table.
     await rows.nth(1).getByRole('link').click();
     await expect.poll(() => page.getByTestId('run-view').getAttribute('data-run-id'), { timeout: 30_000 }).toBe(runIds[1]);
+  });
+
+  it('cancels a run over rows from the page: the row going is aborted and later rows never run', { timeout: 300_000 }, async () => {
+    const name = 'rows to cancel';
+    const marks = join(dataDir, 'cancel-out');
+    mkdirSync(marks);
+    // Each row notes that it started; every row after the first then waits (far longer than the test)
+    // before noting that it finished, so Cancel lands while row 2 is running.
+    await server.call('automations.save', {
+      automation: {
+        format: 'deskpilot-automation', name, params: [{ name: 'name' }], allowHealing: false,
+        steps: [
+          { id: 's1', intent: 'shell: note the start', action: { type: 'tool', name: 'shell', input: { command: `echo {{name}} >> ${marks}/started.txt` } } },
+          { id: 's2', intent: 'shell: a long row', action: { type: 'tool', name: 'shell', input: { command: '[ "{{name}}" = ana ] || sleep 110', timeout_seconds: 115 } } },
+          { id: 's3', intent: 'shell: note the end', action: { type: 'tool', name: 'shell', input: { command: `echo {{name}} >> ${marks}/finished.txt` } } },
+        ],
+      },
+    });
+    const batches = () => (existsSync(join(dataDir, 'rows')) ? readdirSync(join(dataDir, 'rows')) : []);
+    const before = new Set(batches());
+    await page.evaluate((n) => (location.hash = `#/automations/${encodeURIComponent(n)}`), name);
+    await page.locator(`[data-testid="automation-detail"][data-name="${name}"]`).waitFor({ timeout: 30_000 });
+    await page.getByTestId('rows-file').setInputFiles({ name: 'cancel.csv', mimeType: 'text/csv', buffer: Buffer.from('name\nana\nbo\ndot\n') });
+    await page.getByTestId('rows-target').selectOption('sandbox');
+    await page.getByTestId('rows-start').click();
+
+    const progress = page.getByTestId('rows-progress');
+    const lines = (file: string) => {
+      try {
+        return readFileSync(join(marks, file), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    };
+    // Row 1 done and row 2 under way.
+    await expect.poll(() => lines('started.txt'), { timeout: 180_000, interval: 500 }).toEqual(['ana', 'bo']);
+    await expect.poll(() => progress.getAttribute('data-done'), { timeout: 30_000 }).toBe('1');
+    await page.getByTestId('rows-cancel').click();
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 90_000, interval: 500 }).toBe('cancelled');
+    expect(await page.getByTestId('rows-cancel').count()).toBe(0);
+    expect(await progress.textContent()).toBe('Cancelled after 1 of 3 rows. The rest were not run.');
+
+    const rows = page.getByTestId('rows-result');
+    const shown = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-row'), e.getAttribute('data-status'), e.getAttribute('data-run-id')]));
+    expect(shown.map(([row, status]) => [row, status])).toEqual([['1', 'succeeded'], ['2', 'cancelled'], ['3', 'cancelled']]);
+    const [, [, , aborted], [, , never]] = shown as [string[], string[], string[]];
+    expect(aborted).toBeTruthy();
+    expect(never).toBe('');
+    // In the store: row 1's replay done, row 2's aborted the way the app aborts a run, no run for row 3.
+    const db = new Database(join(dataDir, 'deskpilot.db'), { readonly: true });
+    try {
+      const runs = db.prepare('SELECT id, status, error FROM runs WHERE provider = ? AND model = ? ORDER BY created_at, id').all('automation', `${name}@v1`) as { id: string; status: string; error: string | null }[];
+      expect(runs.map((r) => r.status)).toEqual(['done', 'aborted']);
+      expect(runs[1]!.id).toBe(aborted);
+      expect(runs[1]!.error).toMatch(/aborted by the operator/);
+      expect(db.prepare("SELECT count(*) FROM events WHERE run_id = ? AND type = 'run_aborted'").pluck().get(aborted)).toBe(1);
+    } finally {
+      db.close();
+    }
+    // On disk: the results file says the same, and nothing ran after the cancel (row 2 never reached its end).
+    const [batchDir] = batches().filter((d) => !before.has(d));
+    expect(readFileSync(join(dataDir, 'rows', batchDir!, 'cancel.results.csv'), 'utf8').split(/\r?\n/).filter(Boolean).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+      'row,status', '1,succeeded', '2,cancelled', '3,cancelled',
+    ]);
+    expect(lines('started.txt')).toEqual(['ana', 'bo']);
+    expect(lines('finished.txt')).toEqual(['ana']);
+    await page.screenshot({ path: join(SHOTS, 'rows-cancelled.png'), fullPage: true });
   });
 });

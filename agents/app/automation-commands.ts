@@ -121,6 +121,11 @@ export function automationHandlers({ store, runner, settings, emit, ownDisplay, 
       return rowBatches.get(batchId);
     },
 
+    'automations.cancelRows': ({ batchId }) => {
+      if (!rowBatches) throw new CommandError('not_found', `no run over rows ${batchId}`);
+      return rowBatches.cancel(batchId);
+    },
+
     'automations.fromRun': ({ runId, name, params, description, overwrite }) => guard(async () => {
       assertName(name);
       if (!store.getRun(runId)) throw new CommandError('not_found', `no run ${runId}`);

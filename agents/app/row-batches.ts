@@ -3,6 +3,7 @@
 // CLI (that runner opens the database as a process of its own would, so it must not share this one's
 // pid: its crash recovery and live-marker are per process). Its JSON lines give the progress, and
 // its last line the per-row results; the results CSV lands beside the input, in the data folder.
+// Cancel is the runner's SIGTERM: it aborts the row it is running, runs no more, and still writes the results.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import { CommandError } from './command-error.ts';
 const BIN = fileURLToPath(new URL('../../bin/deskpilot.js', import.meta.url));
 /** Batches kept for the page to poll; the oldest ended ones are forgotten past this. */
 const KEEP = 50;
+/** A runner told to cancel that has not ended by then is killed (its run is then found interrupted). */
+const CANCEL_KILL_MS = 60_000;
 
 export interface RowBatchDeps {
   dataDir: string;
@@ -24,6 +27,8 @@ export interface RowBatchDeps {
   ownDisplay: () => string | undefined;
   /** Told when a batch ends (its inbox item was written). */
   onEnded: () => void;
+  /** The script the runner child runs: the deskpilot CLI; tests give a stand-in. */
+  bin?: string;
 }
 
 export interface RowBatchStart {
@@ -41,7 +46,8 @@ export function safeCsvName(fileName: string): string {
 
 export class RowBatches {
   private readonly batches = new Map<string, RowBatch>();
-  private readonly children = new Set<ChildProcess>();
+  /** The runner of each batch still going, by batch id. */
+  private readonly children = new Map<string, ChildProcess>();
   private seq = 0;
 
   constructor(private readonly deps: RowBatchDeps) {}
@@ -50,6 +56,20 @@ export class RowBatches {
     const b = this.batches.get(id);
     if (!b) throw new CommandError('not_found', `no run over rows ${id}`);
     return { ...b, results: [...b.results] };
+  }
+
+  /** Cancel: the runner is told once (a second SIGTERM would kill it before it aborts its run and writes the results). */
+  cancel(id: string): RowBatch {
+    const b = this.get(id);
+    const child = this.children.get(id);
+    const batch = this.batches.get(id)!;
+    if (batch.state !== 'running' || !child) return b;
+    batch.state = 'cancelling';
+    const hard = setTimeout(() => child.kill('SIGKILL'), CANCEL_KILL_MS);
+    hard.unref();
+    child.once('close', () => clearTimeout(hard));
+    child.kill('SIGTERM');
+    return this.get(id);
   }
 
   start({ automation, fileName, csv, target }: RowBatchStart): RowBatch {
@@ -78,12 +98,12 @@ export class RowBatches {
     this.forgetOld();
 
     const args = [
-      BIN, 'automations', 'run', automation.name, '--rows', input, '--json', '--db', this.deps.dbPath, '--approve', this.deps.settings().run.approve,
+      this.deps.bin ?? BIN, 'automations', 'run', automation.name, '--rows', input, '--json', '--db', this.deps.dbPath, '--approve', this.deps.settings().run.approve,
       ...(display ? ['--display', display] : ['--sandbox']),
     ];
     // Under Electron the executable is the app's; this makes it the Node it carries.
     const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.children.add(child);
+    this.children.set(id, child);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -95,10 +115,9 @@ export class RowBatches {
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     child.on('error', (e) => this.end(batch, `the rows runner did not start: ${e.message}`));
     child.on('close', () => {
-      this.children.delete(child);
+      this.children.delete(id);
       if (out.trim()) this.onLine(batch, out);
-      if (batch.state !== 'running') return;
-      if (batch.resultsFile) this.end(batch, null);
+      if (batch.resultsFile || batch.state === 'cancelling') this.end(batch, null);
       else this.end(batch, lastLine(err) || 'the rows runner stopped without results');
     });
     return { ...batch };
@@ -106,10 +125,10 @@ export class RowBatches {
 
   /** No batch outlives the app: each runner is told to stop (it aborts its run and ends its sandbox). */
   async close(): Promise<void> {
-    await Promise.all([...this.children].map((child) => new Promise<void>((resolve) => {
+    await Promise.all([...this.children].map(([id, child]) => new Promise<void>((resolve) => {
       const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
       child.once('close', () => (clearTimeout(hard), resolve()));
-      child.kill('SIGTERM');
+      if (this.batches.get(id)?.state !== 'cancelling') child.kill('SIGTERM');
     })));
   }
 
@@ -123,7 +142,7 @@ export class RowBatches {
     if (typeof msg.note === 'string' && /^row \d+: (succeeded|failed)/.test(msg.note)) batch.done = Math.min(batch.total, batch.done + 1);
     if (Array.isArray(msg.results) && typeof msg.resultsFile === 'string') {
       batch.results = msg.results;
-      batch.done = msg.results.length;
+      batch.done = msg.results.filter((r) => r.status !== 'cancelled').length;
       batch.resultsFile = msg.resultsFile;
       try {
         batch.resultsCsv = readFileSync(msg.resultsFile, 'utf8');
@@ -134,8 +153,10 @@ export class RowBatches {
   }
 
   private end(batch: RowBatch, error: string | null): void {
-    if (batch.state !== 'running') return;
-    batch.state = error ? 'failed' : 'done';
+    if (batch.state !== 'running' && batch.state !== 'cancelling') return;
+    // Cancelled when a row was not run or was aborted, or when the runner ended before it wrote any results.
+    const cancelled = batch.results.some((r) => r.status === 'cancelled') || (batch.state === 'cancelling' && !batch.resultsFile);
+    batch.state = cancelled ? 'cancelled' : error ? 'failed' : 'done';
     batch.error = error;
     this.deps.onEnded();
   }
@@ -143,7 +164,7 @@ export class RowBatches {
   private forgetOld(): void {
     for (const [id, b] of this.batches) {
       if (this.batches.size <= KEEP) break;
-      if (b.state !== 'running') this.batches.delete(id);
+      if (b.state !== 'running' && b.state !== 'cancelling') this.batches.delete(id);
     }
   }
 }

@@ -1,8 +1,9 @@
 // "Run for each row…" on a replay automation's page: the CSV is read in the page and its text sent
 // (at most 512 KB); the server replays once per row as `automations run --rows` does. Progress while
-// it goes, then a table of rows (result, run, reason) and the results CSV to download.
+// it goes (Cancel stops it: no more rows start, the one running is aborted), then a table of rows
+// (result, run, reason) and the results CSV to download.
 //
-// data-testid: rows-run, rows-file, rows-target, rows-start, rows-error, rows-progress (data-done,
+// data-testid: rows-run, rows-file, rows-target, rows-start, rows-cancel, rows-error, rows-progress (data-done,
 // data-total, data-state), rows-result (data-row, data-status, data-run-id), rows-download, rows-path.
 import { useEffect, useState } from 'react';
 import type { Automation, ReplayTarget, RowBatch } from '../../../agents/contract.ts';
@@ -17,25 +18,34 @@ const POLL_MS = 1000;
 export function RowsRun({ automation }: { automation: Automation }) {
   const start = useApp((s) => s.runRows);
   const poll = useApp((s) => s.rowBatch);
+  const cancel = useApp((s) => s.cancelRows);
   const loadHistory = useApp((s) => s.loadAutomationHistory);
   const runOn = useApp((s) => s.settings?.runOn ?? 'sandbox');
   const [file, setFile] = useState<File | null>(null);
   const [target, setTarget] = useState<ReplayTarget>(runOn);
   const [batch, setBatch] = useState<RowBatch | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const running = batch?.state === 'running';
+  // Cancelling is still going: the row running then is being aborted.
+  const running = batch?.state === 'running' || batch?.state === 'cancelling';
 
   useEffect(() => {
-    if (!batch || batch.state !== 'running') return;
+    if (!batch || !running) return;
     const timer = setTimeout(async () => {
       const next = await poll(batch.id);
       if (!next.ok) return setError(next.message);
       setBatch(next.value);
       // The rows' replays ran in another process: their runs join the history once it ends.
-      if (next.value.state !== 'running') void loadHistory(automation.name);
+      if (next.value.state !== 'running' && next.value.state !== 'cancelling') void loadHistory(automation.name);
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [batch, poll, loadHistory, automation.name]);
+  }, [batch, running, poll, loadHistory, automation.name]);
+
+  const onCancel = async () => {
+    if (!batch) return;
+    const result = await cancel(batch.id);
+    if (result.ok) setBatch(result.value);
+    else setError(result.message);
+  };
 
   const onStart = async () => {
     setError(null);
@@ -67,18 +77,27 @@ export function RowsRun({ automation }: { automation: Automation }) {
         <button type="submit" className="btn btn-primary" data-testid="rows-start" disabled={running}>
           ▶ {t('rows.start')}
         </button>
+        {running && batch ? (
+          <button type="button" className="btn" data-testid="rows-cancel" disabled={batch.state === 'cancelling'} onClick={() => void onCancel()}>
+            ■ {t('rows.cancel')}
+          </button>
+        ) : null}
       </div>
       {error ? <p className="field-error" data-testid="rows-error" role="alert">{error}</p> : null}
       {batch ? (
         <p className="small" data-testid="rows-progress" data-done={batch.done} data-total={batch.total} data-state={batch.state} aria-live="polite">
           {batch.state === 'running'
             ? t('rows.progress', { done: batch.done, total: batch.total })
-            : batch.state === 'failed'
-              ? t('rows.stopped', { error: batch.error ?? '' })
-              : t('rows.done', { total: batch.results.length, ok: batch.results.length - failed, failed })}
+            : batch.state === 'cancelling'
+              ? t('rows.cancelling')
+              : batch.state === 'cancelled'
+                ? t('rows.cancelled', { done: batch.done, total: batch.total })
+                : batch.state === 'failed'
+                  ? t('rows.stopped', { error: batch.error ?? '' })
+                  : t('rows.done', { total: batch.results.length, ok: batch.results.length - failed, failed })}
         </p>
       ) : null}
-      {batch && batch.state !== 'running' && batch.results.length ? <RowResults batch={batch} /> : null}
+      {batch && !running && batch.results.length ? <RowResults batch={batch} /> : null}
     </form>
   );
 }
@@ -102,7 +121,11 @@ function RowResults({ batch }: { batch: RowBatch }) {
             <tr key={r.row} data-testid="rows-result" data-row={r.row} data-status={r.status} data-run-id={r.runId}>
               <td>{r.row}</td>
               <td>
-                <span className={`badge badge-inbox-${r.status}`}>{t(`inbox.status.${r.status}`)}</span>
+                {r.status === 'cancelled' ? (
+                  <span className="badge badge-inbox-cancelled">{t('rows.notRun')}</span>
+                ) : (
+                  <span className={`badge badge-inbox-${r.status}`}>{t(`inbox.status.${r.status}`)}</span>
+                )}
               </td>
               <td>{r.runId ? <a href={href({ name: 'runLink', runId: r.runId })}>{t('inbox.openRun')}</a> : '–'}</td>
               <td className="small">{r.reason || '–'}</td>

@@ -383,7 +383,7 @@ const en = {
   'schedule.remove': 'Remove schedule',
 
   'history.title': 'Run history',
-  'history.empty': 'Not replayed yet.',
+  'history.empty': 'Not run yet.',
 
   'agentTask.new': 'New agent task',
   'agentTask.hint': 'The agent does this task with the model chosen in Settings, now or on a schedule; its answer comes to the inbox.',
@@ -422,6 +422,10 @@ const en = {
   'rows.progress': '{done} of {total} rows done…',
   'rows.done': '{total} rows: {ok} succeeded, {failed} failed.',
   'rows.stopped': 'The run over rows stopped: {error}',
+  'rows.cancel': 'Cancel',
+  'rows.cancelling': 'Cancelling: the row running now is being stopped, and no more rows will start…',
+  'rows.cancelled': 'Cancelled after {done} of {total} rows. The rest were not run.',
+  'rows.notRun': 'cancelled',
   'rows.row': 'Row',
   'rows.status': 'Result',
   'rows.run': 'Run',

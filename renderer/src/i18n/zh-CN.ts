@@ -382,7 +382,7 @@ const zhCN = {
   'schedule.remove': '移除计划',
 
   'history.title': '运行记录',
-  'history.empty': '还没有重放过。',
+  'history.empty': '还没有运行过。',
 
   'agentTask.new': '新建智能体任务',
   'agentTask.hint': '智能体使用设置中选定的模型立即或按计划完成此任务；它的回答会送到收件箱。',
@@ -421,6 +421,10 @@ const zhCN = {
   'rows.progress': '已完成 {done}/{total} 行…',
   'rows.done': '共 {total} 行：{ok} 行成功，{failed} 行失败。',
   'rows.stopped': '逐行运行已停止：{error}',
+  'rows.cancel': '取消',
+  'rows.cancelling': '正在取消：正在停止当前这一行，不会再开始新的行…',
+  'rows.cancelled': '已在完成 {done}/{total} 行后取消，其余的行没有运行。',
+  'rows.notRun': '已取消',
   'rows.row': '行',
   'rows.status': '结果',
   'rows.run': '运行',

@@ -48,6 +48,8 @@ export interface AutomationsSlice {
   /** "Run for each row": starts the batch; rowBatch polls it. */
   runRows(input: CommandInput<'automations.runRows'>): Promise<Outcome<RowBatch>>;
   rowBatch(batchId: string): Promise<Outcome<RowBatch>>;
+  /** Cancel: rows not started are not run, the one running is aborted. */
+  cancelRows(batchId: string): Promise<Outcome<RowBatch>>;
   scheduleAutomation(name: string, cron: string, runMissed: boolean, target: ReplayTarget): Promise<Outcome<ScheduleView>>;
   unscheduleAutomation(name: string): Promise<Outcome<true>>;
   /** Refetches whatever automation data is loaded. */
@@ -200,6 +202,8 @@ export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSl
 
     rowBatch: (batchId) => outcome(() => transport.call('automations.rowBatch', { batchId })),
 
+    cancelRows: (batchId) => outcome(() => transport.call('automations.cancelRows', { batchId })),
+
     scheduleAutomation: async (name, cron, runMissed, target) => {
       const result = await outcome(() => transport.call('automations.schedule', { name, cron, runMissed, target }));
       if (result.ok) void get().loadAutomation(name);
@@ -222,7 +226,8 @@ export const createAutomationsSlice = ({ transport }: Deps): Slice<AutomationsSl
     },
 
     noteAutomationRun: (run) => {
-      const name = replayOf(run);
+      // A prompt automation's run is no replay: it is kept up to date where a loaded history lists it.
+      const name = replayOf(run) ?? Object.keys(get().automationHistory).find((n) => get().automationHistory[n]!.some((r) => r.id === run.id));
       const list = name === undefined ? undefined : get().automationHistory[name];
       if (name === undefined || !list) return;
       const known = list.some((r) => r.id === run.id);

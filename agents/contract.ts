@@ -303,7 +303,7 @@ export const commands = {
   'automations.cancelRows': { input: z.object({ batchId: id }).strict(), output: rowBatchSchema },
   /** Run now: a replay without the model; its outcome lands in the inbox. */
   'automations.run': { input: z.object({ name: automationName, params: paramValues.optional(), target: replayTargetSchema.optional() }).strict(), output: runSchema },
-  /** Replays of the automation (any version), newest first. */
+  /** Runs of the automation, newest first: its replays (any version), and a prompt automation's agent runs. */
   'automations.history': { input: z.object({ name: automationName, limit: z.number().int().positive().max(1000).optional() }).strict(), output: z.array(runSchema) },
   'automations.schedule': {
     input: z.object({ name: automationName, cron: z.string().trim().min(1, 'give a cron expression').max(200), runMissed: z.boolean().optional(), target: replayTargetSchema.optional() }).strict(),

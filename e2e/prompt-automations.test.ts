@@ -10,6 +10,7 @@ import { MemorySecrets } from '../agents/app/secrets.ts';
 import { AUTOMATION_FORMAT } from '../agents/automations/automation.ts';
 import { AutomationStore } from '../agents/automations/automation-store.ts';
 import { ScheduleStore } from '../agents/automations/schedule-store.ts';
+import type { Run } from '../agents/contract.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
 import { runDeskpilot } from './support/cli.ts';
 
@@ -77,12 +78,20 @@ describe('prompt automations', () => {
     expect(await service.call('inbox.list', { filter: 'unread' })).toHaveLength(fired.length - 1);
     expect(await service.call('inbox.list', { filter: 'all' })).toHaveLength(fired.length);
     expect(fired.every((i) => i.status === 'succeeded')).toBe(true);
+
+    // Its page's history lists its runs (agent runs, not replays) with their status; each links to its thread and run.
+    const history = (await service.call('automations.history', { name: 'invoice check' })) as Run[];
+    expect(history.map((r) => [r.id, r.status])).toEqual(fired.map((i) => [i.runId, 'done']));
+    expect(history.at(-1)!.threadId).toBe(run.threadId);
   });
 
   it('run now with nothing to report: the result is archived by itself', async () => {
     savePrompt('quiet check', 'Look for errors in the logs');
     mock.setTrajectory([{ text: 'NOTHING' }]);
-    const run = (await service.call('automations.run', { name: 'quiet check' })) as { id: string };
+    const run = (await service.call('automations.run', { name: 'quiet check' })) as Run;
+    // In its history from the start, before the inbox records it.
+    const history = async () => ((await service.call('automations.history', { name: 'quiet check' })) as Run[]).map((r) => [r.id, r.threadId]);
+    expect(await history()).toEqual([[run.id, run.threadId]]);
     // The first test's automation may fire again meanwhile (its schedule is still on): look for this one.
     const mine = () => schedules.inbox({ filter: 'archived' }).find((i) => i.automation === 'quiet check');
     await expect.poll(() => mine()?.runId, { timeout: 30_000, interval: 200 }).toBe(run.id);
@@ -91,6 +100,9 @@ describe('prompt automations', () => {
     expect(item.archivedAt).toEqual(expect.any(Number));
     expect(schedules.inbox().map((i) => i.automation)).not.toContain('quiet check');
     expect(schedules.inbox({ filter: 'attention' })).toEqual([]);
+    // Archived (nothing to report), it stays in the history, ended.
+    expect(await history()).toEqual([[run.id, run.threadId]]);
+    expect(((await service.call('automations.history', { name: 'quiet check' })) as Run[])[0]!.status).toBe('done');
   });
 
   it('refuses, over the contract, a prompt whose key variable and address come from the caller', async () => {

@@ -156,6 +156,32 @@ describe('automation commands', () => {
     expect(await call('inbox.list', { limit: 1 })).toHaveLength(1);
   });
 
+  it("lists a prompt automation's agent runs (their own provider and model) by the inbox items that record them", async () => {
+    await openWithEvents();
+    const store = service.store;
+    const thread = store.createThread('Count the invoices');
+    const first = store.createRun({ threadId: thread.id, task: 'Count the invoices', provider: 'openai', model: 'gpt-x' });
+    const unrecorded = store.createRun({ threadId: thread.id, task: 'Count the invoices', provider: 'openai', model: 'gpt-x' });
+    const second = store.createRun({ threadId: thread.id, task: 'Count the invoices', provider: 'openai', model: 'gpt-x' });
+    const gone = store.createRun({ threadId: thread.id, task: 'Count the invoices', provider: 'openai', model: 'gpt-x' });
+    store.setRunStatus(first.id, 'done', { answer: 'NOTHING' });
+    store.setRunStatus(second.id, 'failed', { error: 'budget of $0.50 reached' });
+    const add = store.db.prepare('INSERT INTO inbox (id, automation, run_id, status, trigger, summary, created_at, archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    // Nothing to report is archived at once: its run is still in the history.
+    add.run('i1', 'invoices', first.id, 'succeeded', 'schedule', 'nothing to report', 1, 1);
+    add.run('i2', 'invoices', second.id, 'failed', 'manual', 'budget of $0.50 reached', 2, null);
+    add.run('i3', 'invoices', null, 'failed', 'schedule', 'could not run: no key', 3, null);
+    add.run('i4', 'invoices', gone.id, 'succeeded', 'manual', 'done', 4, null);
+    add.run('i5', 'other', unrecorded.id, 'succeeded', 'manual', 'done', 5, null);
+    store.db.prepare('DELETE FROM runs WHERE id = ?').run(gone.id);
+
+    const history = await call('automations.history', { name: 'invoices' });
+    expect(history.map((r) => [r.id, r.status])).toEqual([[second.id, 'failed'], [first.id, 'done']]);
+    expect(history[0]).toMatchObject({ threadId: thread.id, error: 'budget of $0.50 reached' });
+    expect((await call('automations.history', { name: 'invoices', limit: 1 })).map((r) => r.id)).toEqual([second.id]);
+    expect((await call('automations.history', { name: 'other' })).map((r) => r.id)).toEqual([unrecorded.id]);
+  });
+
   it('refuses run now for a missing automation, a missing parameter, or no screen, and records nothing', async () => {
     await openWithEvents();
     const runId = await finishedRun();

@@ -150,7 +150,20 @@ export function automationHandlers({ store, runner, settings, emit, ownDisplay, 
       return store.getRun(run.id)!;
     }),
 
-    'automations.history': ({ name, limit }) => store.listRunsByModel({ provider: REPLAY_PROVIDER, modelPrefix: `${name}@v`, ...(limit ? { limit } : {}) }),
+    'automations.history': ({ name, limit }) => {
+      const replays = store.listRunsByModel({ provider: REPLAY_PROVIDER, modelPrefix: `${name}@v`, ...(limit ? { limit } : {}) });
+      // A prompt automation's runs carry its provider's name and model, not the automation's: the inbox
+      // items that record them find them, and the runner the one going now (in the inbox once it ends).
+      const seen = new Set(replays.map((r) => r.id));
+      const agentRuns = [runner.lastPromptRun(name), ...runner.schedules.runIds(name, limit)].flatMap((id) => {
+        if (!id || seen.has(id)) return [];
+        seen.add(id);
+        const run = store.getRun(id); // gone when its run was deleted
+        return run ? [run] : [];
+      });
+      const runs = [...replays, ...agentRuns].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      return limit ? runs.slice(0, limit) : runs;
+    },
 
     'automations.schedule': ({ name, cron, runMissed, target }) => guard(() => {
       mustExist(name);

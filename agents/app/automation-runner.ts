@@ -88,10 +88,17 @@ export class AutomationRunner {
   readonly schedules: ScheduleStore;
   /** Run-now requests handed to the scheduler, by automation name, until its fire() takes them. */
   private readonly pending = new Map<string, Pending>();
+  /** The prompt run this process started last, by automation: the inbox records a run only once it has ended. */
+  private readonly promptRuns = new Map<string, string>();
 
   constructor(private readonly deps: AutomationRunnerDeps) {
     this.schedules = new ScheduleStore(deps.store.db);
     this.scheduler = new Scheduler({ schedules: this.schedules, fire: this.fire, ...(deps.onInbox ? { onInbox: deps.onInbox } : {}) });
+  }
+
+  /** The id of the last prompt run of the automation started here, which may still be going. */
+  lastPromptRun(name: string): string | undefined {
+    return this.promptRuns.get(name);
   }
 
   get automations(): AutomationStore {
@@ -142,6 +149,7 @@ export class AutomationRunner {
       manual?.failed(err);
       throw err;
     }
+    if (automation.prompt) this.promptRuns.set(schedule.name, started.run.id);
     manual?.started(started.run);
     return started.outcome;
   };

@@ -80,6 +80,7 @@ export class ScheduleStore {
           WHEN 'attention' THEN archived_at IS NULL AND status != 'succeeded'
           ELSE archived_at IS NULL END
         ORDER BY created_at DESC, id DESC LIMIT @limit`),
+      runIds: p('SELECT DISTINCT r.id FROM runs r JOIN inbox i ON i.run_id = r.id WHERE i.automation = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?').pluck(),
       read: p('UPDATE inbox SET read_at = CASE WHEN @read THEN coalesce(read_at, @now) ELSE NULL END WHERE id = @id'),
       archive: p('UPDATE inbox SET archived_at = CASE WHEN @archived THEN coalesce(archived_at, @now) ELSE NULL END WHERE id = @id'),
     };
@@ -119,6 +120,11 @@ export class ScheduleStore {
 
   inbox({ limit = 100, filter = 'all' }: { limit?: number; filter?: InboxFilter } = {}): InboxItem[] {
     return (this.#sql.items.all({ limit, filter }) as InboxRow[]).map(toItem);
+  }
+
+  /** The runs the inbox records for an automation that are still kept, newest first (archived items too). */
+  runIds(automation: string, limit = -1): string[] {
+    return this.#sql.runIds.all(automation, limit) as string[];
   }
 
   /** Marks an item read (or unread again); false when there is no such item. */

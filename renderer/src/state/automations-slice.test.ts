@@ -59,6 +59,13 @@ describe('automations slice', () => {
     f.push({ kind: 'run_updated', run: run('r3', 'report 2@v1', 6) });
     f.push({ kind: 'run_updated', run: { ...run('r1', 'report@v1', 1), status: 'done' } });
     expect(store.getState().automationHistory['report']!.map((r) => [r.id, r.status])).toEqual([['r2', 'running'], ['r1', 'done']]);
+    // An agent run (a prompt automation's) is no replay: updated where a history lists it, never added.
+    const agent = { ...run('a1', 'gpt-x', 7), provider: 'openai' };
+    f.push({ kind: 'run_updated', run: agent });
+    expect(store.getState().automationHistory['report']!.map((r) => r.id)).toEqual(['r2', 'r1']);
+    store.setState((s) => ({ automationHistory: { ...s.automationHistory, ask: [agent] } }));
+    f.push({ kind: 'run_updated', run: { ...agent, status: 'done' } });
+    expect(store.getState().automationHistory['ask']!.map((r) => [r.id, r.status])).toEqual([['a1', 'done']]);
   });
 
   it("returns a refused save's message instead of putting it in the banner", async () => {

@@ -1,7 +1,6 @@
 // Many runs at once through the app's engine (AppService + RunHost): each on its own sandbox
 // display, each against its own mock OpenAI server over HTTP, each typing into its own xterm.
 // Effects are checked in the files the xterms' shells wrote; the queue in the store's rows and log.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +10,7 @@ import { openTestService } from '../agents/app/test-service.ts';
 import type { Run, RunEvent } from '../agents/contract.ts';
 import type { StoredEvent } from '../agents/store/types.ts';
 import { until } from './support/agent-harness.ts';
+import { runDeskpilot } from './support/cli.ts';
 import { sandboxesHidden } from '../agents/tools/sandbox-jail.ts';
 import { Store } from '../agents/store/store.ts';
 import { startMockOpenAI, type MockOpenAI, type MockTurn } from './mock-openai/server.ts';
@@ -157,15 +157,8 @@ describe('deskpilot tasks run --parallel', () => {
   it('runs OSWorld-format tasks N at a time and prints the same table, in file order', async () => {
     const tasks = ['xterm-write-file', 'xterm-count-lines', 'xterm-sort-names'];
     const db = join(out, 'tasks.db');
-    const args = ['bin/deskpilot.js', 'tasks', 'run', ...tasks.map((t) => join('e2e', 'tasks', `${t}.json`)), '--parallel', '3', '--db', db];
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(process.execPath, args, { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let o = '';
-      let e = '';
-      child.stdout.on('data', (d: Buffer) => (o += d));
-      child.stderr.on('data', (d: Buffer) => (e += d));
-      child.on('close', (c) => done({ code: c, stdout: o, stderr: e }));
-    });
+    const args = ['tasks', 'run', ...tasks.map((t) => join('e2e', 'tasks', `${t}.json`)), '--parallel', '3', '--db', db];
+    const { code, stdout, stderr } = await runDeskpilot(args);
     expect(code, stderr).toBe(0);
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^TASK\s+SCORE\s+STEPS\s+TIME\s+TOKENS\s+STATUS\s+RUN$/);

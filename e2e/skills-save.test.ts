@@ -19,6 +19,7 @@ import { readSkillFolder } from '../agents/skills/skill-file.ts';
 import { Store } from '../agents/store/store.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
 import { ofType, onEvents } from './support/agent-harness.ts';
+import { runDeskpilot } from './support/cli.ts';
 
 const API_KEY = 'sk-test-save-skill';
 let opened: OpenedTarget;
@@ -111,10 +112,14 @@ describe('Save as skill', () => {
     expect(existsSync(join(home, 'greeting.txt')) && readFileSync(join(home, 'greeting.txt'), 'utf8')).toBe('greeting: bonjour\n');
 
     // 4. The CLI does the same: deskpilot skills from-automation / from-run with --db.
-    const cli = (args: string[]) => execFileSync(process.execPath, [new URL('../bin/deskpilot.js', import.meta.url).pathname, ...args, '--db', join(dataDir, 'deskpilot.db')], { encoding: 'utf8', timeout: 60_000 });
-    expect(cli(['skills', 'from-automation', 'write greeting', '--name', 'cli-greeting'])).toContain(`wrote skill cli-greeting in ${join(dataDir, 'skills', 'cli-greeting')}`);
+    const cli = async (args: string[]) => {
+      const r = await runDeskpilot([...args, '--db', join(dataDir, 'deskpilot.db')], {}, { timeoutMs: 60_000 });
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    expect(await cli(['skills', 'from-automation', 'write greeting', '--name', 'cli-greeting'])).toContain(`wrote skill cli-greeting in ${join(dataDir, 'skills', 'cli-greeting')}`);
     expect((await readSkillFolder(join(dataDir, 'skills', 'cli-greeting'))).problems.filter((p) => p.severity === 'error')).toEqual([]);
-    expect(cli(['skills', 'from-run', runId, '--name', 'cli-run'])).toContain('wrote skill cli-run');
+    expect(await cli(['skills', 'from-run', runId, '--name', 'cli-run'])).toContain('wrote skill cli-run');
     expect(readFileSync(join(dataDir, 'skills', 'cli-run', 'scripts', 'run.sh'), 'utf8')).toContain("bash -c 'echo first > ~/first.txt'");
   }, 240_000);
 });

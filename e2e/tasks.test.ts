@@ -2,7 +2,6 @@
 // apps (xterm, mousepad, pcmanfm, LibreOffice Calc), scored by its evaluator from the files the apps
 // wrote. Each scores 1 with its scripted trajectory; some also through the real `openai` SDK and the
 // mock Responses server; wrong trajectories score 0; and `deskpilot tasks run` prints the table.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { loadTask, runTask, scriptPathFor, type TaskResult } from '../agents/tas
 import { Store } from '../agents/store/store.ts';
 import type { RunEvent } from '../agents/run/events.ts';
 import { startMockOpenAI, type MockOpenAI, type MockTurn } from './mock-openai/server.ts';
+import { runDeskpilot } from './support/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tasksDir = join(root, 'e2e', 'tasks');
@@ -161,15 +161,8 @@ describe('deskpilot tasks run', () => {
       evaluator: { func: 'compare_pdf_images', result: { type: 'googledrive_file', path: 'a.pdf' }, expected: { type: 'rule', rules: {} } },
     }));
     const db = join(dir, 'cli.db');
-    const args = ['bin/deskpilot.js', 'tasks', 'run', join(tasksDir, 'xterm-write-file.json'), join(tasksDir, 'pcmanfm-new-folder.json'), extra, '--db', db];
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d));
-      child.stderr.on('data', (d: Buffer) => (err += d));
-      child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-    });
+    const args = ['tasks', 'run', join(tasksDir, 'xterm-write-file.json'), join(tasksDir, 'pcmanfm-new-folder.json'), extra, '--db', db];
+    const { code, stdout, stderr } = await runDeskpilot(args);
     expect(code, stderr).toBe(1);
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^TASK\s+SCORE\s+STEPS\s+TIME\s+TOKENS\s+STATUS\s+RUN$/);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
-import { launchChromium, mockProvider, serve, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
+import { mockProvider, openUi, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
 
 const KEY = 'sk-mcp-settings-ui-key';
 const RUNNER = new URL('./mcp-fixtures/run.js', import.meta.url).pathname;
@@ -26,11 +26,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dp-mcp-ui-'));
   mock = await startMockOpenAI({ apiKey: KEY, models: ['mock-cu'] });
   writeSettings(dataDir, { ...mockProvider(mock.url), runOn: 'sandbox', run: { approve: 'never', maxSteps: 5, maxSeconds: 120 } });
-  server = await serve(['--data-dir', dataDir], { ...process.env, ECHO_KEY: SECRET });
-  await server.call('settings.setKey', { providerId: 'mock', apiKey: KEY });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(server.url);
+  ({ server, browser, page } = await openUi({ dataDir, apiKey: KEY, env: { ECHO_KEY: SECRET } }));
 }, 60_000);
 
 afterAll(async () => {

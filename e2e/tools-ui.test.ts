@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDisplay, type VirtualDisplay } from '../agents/desktop/display.ts';
 import { startMockOpenAI, type MockAction, type MockOpenAI } from './mock-openai/server.ts';
 import { waitForFile } from './support/apps.ts';
-import { launchChromium, mockProvider, serve, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
+import { mockProvider, openUi, SHOTS, writeSettings, type Served } from './support/ui-serve.ts';
 
 const KEY = 'sk-tools-ui-key';
 
@@ -42,11 +42,7 @@ beforeAll(async () => {
     run: { approve: 'risky', maxSteps: 20, maxSeconds: 300 },
     tools: { onOwnScreen: true, extraFolders: [], maxCommandSeconds: 60 },
   });
-  server = await serve(['--display', display.display, '--data-dir', dataDir], { ...process.env, HOME: home });
-  await server.call('settings.setKey', { providerId: 'mock', apiKey: KEY });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(server.url);
+  ({ server, browser, page } = await openUi({ display: display.display, dataDir, apiKey: KEY, env: { HOME: home } }));
 }, 60_000);
 
 afterAll(async () => {

@@ -83,10 +83,22 @@ export interface UiSession {
   close(): Promise<void>;
 }
 
-/** `deskpilot serve` on a display with a data folder, the mock's key set if given, and a page on its URL. */
-export async function openUi(opts: { display: string; dataDir: string; apiKey?: string; viewport?: { width: number; height: number } }): Promise<UiSession> {
+export interface UiOptions {
+  /** The server's own screen; without one it runs tasks only in sandboxes. */
+  display?: string;
+  dataDir: string;
+  /** The mock provider's key, set through the API before the page opens. */
+  apiKey?: string;
+  /** Set over the runner's environment for the server (a HOME of its own, a variable an MCP server reads). */
+  env?: NodeJS.ProcessEnv;
+  viewport?: { width: number; height: number };
+}
+
+/** `deskpilot serve` with a data folder, the mock's key set if given, and a page on its URL. */
+export async function openUi(opts: UiOptions): Promise<UiSession> {
   mkdirSync(SHOTS, { recursive: true });
-  const server = await serve(['--display', opts.display, '--data-dir', opts.dataDir]);
+  const display = opts.display ? ['--display', opts.display] : [];
+  const server = await serve([...display, '--data-dir', opts.dataDir], { ...process.env, ...opts.env });
   if (opts.apiKey) await server.call('settings.setKey', { providerId: 'mock', apiKey: opts.apiKey });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 1000 } });

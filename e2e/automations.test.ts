@@ -3,11 +3,9 @@
 // model: as recorded, after the window moved, after the target moved inside the window, with a
 // parameter (through the CLI), with the target gone from the open app (a clear failure, nothing typed), and
 // with the app's window opening 2 s late (waited for, then found at its place: nothing relocated).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutomationStore } from '../agents/automations/automation-store.ts';
 import type { Automation } from '../agents/automations/automation.ts';
@@ -23,10 +21,10 @@ import { Store } from '../agents/store/store.ts';
 import { startMockOpenAI, type MockOpenAI } from './mock-openai/server.ts';
 import { ofType } from './support/agent-harness.ts';
 import { waitForFile } from './support/apps.ts';
+import { runDeskpilot } from './support/cli.ts';
 import { closeNote, openNote, place, type NoteWindow, type Placement } from './support/note-window.ts';
 
 const API_KEY = 'sk-test-automations';
-const root = fileURLToPath(new URL('..', import.meta.url));
 const TEXT = 'alpha bravo charlie\nfoxtrot golf\nhotel india juliet\n';
 const edited = (invoice: string, before = '') => `${before}alpha bravo charlie\nfoxtrot golf kilo ${invoice}\nhotel india juliet\n`;
 const HOME_PLACE = { x: 40, y: 40, width: 900, height: 560 };
@@ -236,14 +234,4 @@ async function placeNewNotes(at: Placement): Promise<void> {
   await display.run('openbox', ['--reconfigure']);
 }
 
-/** `node bin/deskpilot.js ARGS` with DISPLAY unset; stdin closed. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DESKPILOT_HOME: join(dir, 'home'), ...env };
-  delete childEnv['DISPLAY'];
-  const child = spawn(process.execPath, ['bin/deskpilot.js', ...args], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runDeskpilot(args, { DESKPILOT_HOME: join(dir, 'home'), ...env });

@@ -74,6 +74,7 @@ describe('deskpilot run: secrets and terminal safety', () => {
     const runId = /^run (\S+) on/m.exec(run.stdout)![1]!;
     const shown = await cli(['runs', 'show', runId, '--db', db()]);
     const json = await cli(['run', 'save', '--provider', 'scripted', '--script', steps, '--display', display.display, '--db', db(), '--json']);
+    expect(json.code, json.stderr).toBe(0);
     for (const text of [run.stdout, run.stderr, shown.stdout, json.stdout]) expect(text).not.toMatch(/[\x07\x1b\x9b\x9d]/);
     expect(shown.stdout).toMatch(/^answer +Saving\. done$/m);
     const responded = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; thought?: string }).find((e) => e.type === 'model_responded');

@@ -120,13 +120,7 @@ describe('a window not open at the start, on the user\'s own screen', () => {
 
 describe('a window not open at the start, approved or not asked about', () => {
   it('approval mode "risky": the typing waits for the operator, lands once approved (through approvals.decide), and the window is known after', async () => {
-    await service.call('settings.update', { run: { approve: 'risky', maxSteps: 20, maxSeconds: 300 } });
-    const reasons: string[][] = [];
-    const stop = service.store.subscribe<RunEvent>((e) => {
-      if (e.type !== 'approval_requested') return;
-      reasons.push(e.reasons);
-      void service.call('approvals.decide', { runId: e.runId, actionId: e.actionId, decision: { decision: 'approve' } });
-    });
+    const { reasons, stop } = await approvingAll('risky');
     try {
       const run = await runWithLateWindow('late-approved', 'early-2.txt', [
         { actions: [{ type: 'type', text: `echo late > ${file('late-2.txt')}\n` }] },
@@ -145,13 +139,7 @@ describe('a window not open at the start, approved or not asked about', () => {
   }, 180_000);
 
   it('approval mode "always": each action is asked once, the typing into the new window naming it in that one request', async () => {
-    await service.call('settings.update', { run: { approve: 'always', maxSteps: 20, maxSeconds: 300 } });
-    const reasons: string[][] = [];
-    const stop = service.store.subscribe<RunEvent>((e) => {
-      if (e.type !== 'approval_requested') return;
-      reasons.push(e.reasons);
-      void service.call('approvals.decide', { runId: e.runId, actionId: e.actionId, decision: { decision: 'approve' } });
-    });
+    const { reasons, stop } = await approvingAll('always');
     try {
       const run = await runWithLateWindow('late-always', 'early-4.txt', [
         { actions: [{ type: 'type', text: `echo late > ${file('late-4.txt')}\n` }] },
@@ -181,3 +169,15 @@ describe('a window not open at the start, approved or not asked about', () => {
     expect(ofType(run.id, 'action_failed')).toEqual([]);
   }, 180_000);
 });
+
+/** Sets the approval mode and approves every request through the contract, keeping each request's reasons. */
+async function approvingAll(approve: 'risky' | 'always'): Promise<{ reasons: string[][]; stop: () => void }> {
+  await service.call('settings.update', { run: { approve, maxSteps: 20, maxSeconds: 300 } });
+  const reasons: string[][] = [];
+  const stop = service.store.subscribe<RunEvent>((e) => {
+    if (e.type !== 'approval_requested') return;
+    reasons.push(e.reasons);
+    void service.call('approvals.decide', { runId: e.runId, actionId: e.actionId, decision: { decision: 'approve' } });
+  });
+  return { reasons, stop };
+}

@@ -95,8 +95,11 @@ function pointer(x: XTarget): Promise<{ x: number; y: number }> {
   });
 }
 
-/** The windows an action would reach: under its points, or the focused one for keys. */
-export async function windowsReached(x: XTarget, a: DesktopActionInput): Promise<(XWindow | undefined)[]> {
+/** A focus change caused by input has settled by then. */
+const RECENT_INPUT_MS = 1000;
+
+/** The windows an action would reach: under its points, or the focused one for keys (once it stops moving, after input). */
+export async function windowsReached(x: XTarget, a: DesktopActionInput, afterInput = true): Promise<(XWindow | undefined)[]> {
   switch (a.type) {
     case 'click': case 'double_click': case 'triple_click':
       return [await windowAt(x, a)];
@@ -105,7 +108,7 @@ export async function windowsReached(x: XTarget, a: DesktopActionInput): Promise
     case 'scroll': case 'mouse_down': case 'mouse_up':
       return [await windowAt(x, a.x !== undefined && a.y !== undefined ? { x: a.x, y: a.y } : await pointer(x))];
     case 'type': case 'keypress':
-      return [await focusedWindow(x)];
+      return [await focusedWindow(x, afterInput)];
     default:
       return []; // move, wait: nothing reaches an app
   }
@@ -115,13 +118,14 @@ const NOBODY: PerformApproval = { approved: false, reason: 'nobody could be aske
 
 /** How the guard sees windows: those an action would reach, and those open now. An X display in a run, a fake in unit tests. */
 export interface WindowLook {
-  reached(action: DesktopActionInput): Promise<(XWindow | undefined)[]>;
+  /** `afterInput`: input was sent a moment ago, so the focus may still be moving (waited for only then). */
+  reached(action: DesktopActionInput, afterInput: boolean): Promise<(XWindow | undefined)[]>;
   open(): Promise<string[]>;
 }
 
 /** The driver with the lists (and, with askNew, windows opened since it was made) checked before every action, by one window query. */
 export function withWindowPolicy(driver: DesktopDriver, x: XTarget, policy: WindowPolicy): DesktopDriver {
-  return guardWindows(driver, { reached: (a) => windowsReached(x, a), open: () => openWindows(x) }, policy);
+  return guardWindows(driver, { reached: (a, afterInput) => windowsReached(x, a, afterInput), open: () => openWindows(x) }, policy);
 }
 
 /** withWindowPolicy over any way of seeing windows. */
@@ -130,20 +134,29 @@ export function guardWindows(driver: DesktopDriver, look: WindowLook, policy: Wi
   // Noted now, as the run starts; a failed query refuses every action rather than letting any through unasked.
   const start = policy.askNew ? look.open().then((ids) => new KnownWindows(ids)) : undefined;
   start?.catch(() => undefined);
+  // When this driver last sent input: a focus change it caused settles within tens of ms, so only then is it waited for.
+  let inputAt = Number.NEGATIVE_INFINITY;
+  const reached = (a: DesktopActionInput) => look.reached(a, performance.now() - inputAt < RECENT_INPUT_MS);
   const wrapped: DesktopDriver = {
     display: driver.display,
     capture: (opts, signal) => driver.capture(opts, signal),
     async perform(action, signal, ctx) {
       const known = await start;
       for (let current = action; ;) {
-        const reached = await look.reached(current);
-        let verdict = judge(reached, policy, known);
+        const windows = await reached(current);
+        let verdict = judge(windows, policy, known);
         // A window named in the action's own approval, and approved there, is not asked about again.
         while (verdict.kind === 'ask' && ctx?.answered?.includes(verdict.window.id)) {
           known!.add(verdict.window);
-          verdict = judge(reached, policy, known);
+          verdict = judge(windows, policy, known);
         }
-        if (verdict.kind === 'ok') return driver.perform(current, signal);
+        if (verdict.kind === 'ok') {
+          try {
+            return await driver.perform(current, signal);
+          } finally {
+            inputAt = performance.now();
+          }
+        }
         if (verdict.kind === 'refused') throw new WindowDeniedError(`refused before acting: the ${current.type} would reach ${verdict.why}. Act in another window.`);
         const answer = ctx?.approve ? await ctx.approve(verdict.reason, signal) : NOBODY;
         if (!answer.approved) throw new WindowDeniedError(`refused before acting: ${verdict.reason}; ${answer.reason}. Act in a window that was open when the run started.`);
@@ -156,9 +169,9 @@ export function guardWindows(driver: DesktopDriver, look: WindowLook, policy: Wi
     async guardQuestions(action) {
       const known = await start;
       if (!known) return [];
-      const reached = await look.reached(action);
-      if (judge(reached, policy, known).kind !== 'ask') return [];
-      return unknownWindows(reached, known).map((w) => ({ reason: newWindowReason(w), subject: w.id }));
+      const windows = await reached(action);
+      if (judge(windows, policy, known).kind !== 'ask') return [];
+      return unknownWindows(windows, known).map((w) => ({ reason: newWindowReason(w), subject: w.id }));
     },
     screenSize: (signal) => driver.screenSize(signal),
     close: () => driver.close(),

@@ -87,12 +87,12 @@ export async function windowAt(x: XTarget, point: { x: number; y: number }): Pro
   return windows.find((w) => w && point.x >= w.x && point.x < w.x + w.width && point.y >= w.y && point.y < w.y + w.height);
 }
 
-/** The window typing goes to (the window manager's active window), once the focus has stopped moving. */
-export async function focusedWindow(x: XTarget): Promise<XWindow | undefined> {
+/** The window typing goes to (the window manager's active window); with `settle`, once the focus has stopped moving. */
+export async function focusedWindow(x: XTarget, settle = true): Promise<XWindow | undefined> {
   const c = await XConnection.for(x);
   // A click just sent reaches the window manager, which moves the focus a moment later: read until two reads agree.
   let [id] = await c.windowList('_NET_ACTIVE_WINDOW');
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; settle && i < 10; i++) {
     await new Promise((r) => setTimeout(r, FOCUS_SETTLE_MS));
     const [again] = await c.windowList('_NET_ACTIVE_WINDOW');
     if (again === id) break;

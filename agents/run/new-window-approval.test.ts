@@ -171,3 +171,14 @@ describe('the window guard\'s questions', () => {
     expect(inner.performed).toEqual([]);
   });
 });
+
+describe('the window guard and the focus', () => {
+  it('waits for the focus to settle only right after input it sent, not before the first action', async () => {
+    const looked: boolean[] = [];
+    const screen: WindowLook = { open: async () => [term.id], reached: async (_a, afterInput) => (looked.push(afterInput), [term]) };
+    const driver = guardWindows(new FakeDriver(), screen, { askNew: true });
+    await driver.perform({ type: 'keypress', keys: ['ctrl', 'l'] });
+    await driver.perform({ type: 'type', text: 'ls\n' });
+    expect(looked).toEqual([false, true]);
+  });
+});

@@ -2,6 +2,7 @@
 // values from the getters plus the evaluator's options, and scores 0..1 with a short reason.
 import { readFile } from 'node:fs/promises';
 import { SCRIPT_EXHAUSTED } from '../models/scripted.ts';
+import { checkTabstops, compareLineSpacing, compareSubscriptContains } from './docx-format-metrics.ts';
 import { UnsupportedError } from './errors.ts';
 import { compareDocxFiles, compareImageList, compareImages, comparePptxFiles } from './office-metrics.ts';
 import { comparePdfs } from './pdf-metrics.ts';
@@ -224,6 +225,9 @@ export const METRICS: Record<string, Metric> = {
   compare_table: compareTable,
   compare_csv: compareCsv,
   compare_docx_files: compareDocxFiles,
+  compare_line_spacing: compareLineSpacing,
+  compare_subscript_contains: compareSubscriptContains,
+  check_tabstops: checkTabstops,
   compare_pptx_files: comparePptxFiles,
   compare_images: compareImages,
   compare_pdfs: comparePdfs,

@@ -31,19 +31,52 @@ export function attr(xml: string, tag: string, name: string): string | undefined
   return m ? decodeXml(m[1]!) : undefined;
 }
 
+/** The outer element's direct children named `tag`, each as its whole XML (so a run's w:rPr is not the paragraph's). */
+export function children(xml: string, tag: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = -1;
+  for (const m of xml.matchAll(/<(\/?)([\w:.-]+)(?:\s[^>]*?)?(\/?)>/g)) {
+    const [whole, close, name, empty] = m;
+    if (close) {
+      depth--;
+      if (depth === 1 && start >= 0) out.push(xml.slice(start, m.index + whole.length));
+      if (depth === 1) start = -1;
+      continue;
+    }
+    if (depth === 1 && name === tag) {
+      if (empty) out.push(whole);
+      else start = m.index;
+    }
+    if (!empty) depth++;
+  }
+  return out;
+}
+
 // ---- docx ----
 
 /** A paragraph's text as python-docx gives it: runs' text, tabs and breaks. */
-function docxParagraphText(p: string): string {
+export function docxParagraphText(p: string): string {
   return [...p.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>|<w:tab\/>|<w:br\/>/g)].map((m) => (m[1] !== undefined ? decodeXml(m[1]) : m[0] === '<w:tab/>' ? '\t' : '\n')).join('');
 }
 
-/** The body's own paragraphs (not those in tables), like python-docx's `document.paragraphs`. */
-export async function docxParagraphs(path: string): Promise<string[]> {
+export interface DocxDocument {
+  /** word/document.xml as written. */
+  xml: string;
+  /** The body's own paragraphs (not those in tables) as XML, like python-docx's `document.paragraphs`. */
+  paragraphs: string[];
+}
+
+export async function docxDocument(path: string): Promise<DocxDocument> {
   const xml = entryText(await readZip(path), 'word/document.xml');
   if (xml === undefined) throw new Error(`${posix.basename(path)} has no word/document.xml: not a Word document`);
   const body = xml.replace(/<w:tbl>[\s\S]*?<\/w:tbl>/g, '');
-  return elements(body, 'w:p').map(docxParagraphText);
+  return { xml, paragraphs: elements(body, 'w:p') };
+}
+
+/** The body's own paragraphs' text (not those in tables), like python-docx's `document.paragraphs`. */
+export async function docxParagraphs(path: string): Promise<string[]> {
+  return (await docxDocument(path)).paragraphs.map(docxParagraphText);
 }
 
 // ---- pptx ----

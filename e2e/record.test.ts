@@ -105,7 +105,8 @@ describe('automations record', () => {
     await waitUntil('the recorder to start', () => rec.stderr().includes('Recording display'), 30_000);
     await new Promise((r) => setTimeout(r, 400));
     await xdotool('mousemove', String(at.x), String(at.y), 'click', '1');
-    await new Promise((r) => setTimeout(r, 800)); // the probe runs while the menu is open
+    // The probe must run while the menu is open: close it only once the recorder says what was hit.
+    await waitUntil('the recorder to name what the press hit', () => rec.stderr().includes(`(${at.x}, ${at.y}) is menu 'File'`), 30_000);
     await xdotool('key', 'Escape');
     await new Promise((r) => setTimeout(r, 300));
     rec.child.kill('SIGINT');

@@ -46,6 +46,8 @@ export interface RecorderOptions {
   frameIntervalMs?: number;
   /** Told of every raw event, e.g. to show a live count. */
   onInput?: (input: RawInput) => void;
+  /** Told what a press or wheel hit, by accessible name and role, once the probe has found it. */
+  onA11y?: (point: { x: number; y: number }, found: NonNullable<Evidence['a11y']>) => void;
   env?: Record<string, string | undefined>;
 }
 
@@ -126,11 +128,9 @@ export class Recorder {
     if (input.kind === 'down' || input.kind === 'wheel') {
       const point = { x: input.x, y: input.y };
       const frame = [...this.ring].reverse().find((f) => f.at < input.at);
-      this.pinned.set(input.at, {
-        frame,
-        window: this.opts.probe ? this.opts.probe().catch(() => undefined) : Promise.resolve(undefined),
-        a11y: this.opts.a11yAt ? this.opts.a11yAt(point).catch(() => undefined) : Promise.resolve(undefined),
-      });
+      const a11y = this.opts.a11yAt ? this.opts.a11yAt(point).catch(() => undefined) : Promise.resolve(undefined);
+      void a11y.then((found) => found && this.opts.onA11y?.(point, found));
+      this.pinned.set(input.at, { frame, window: this.opts.probe ? this.opts.probe().catch(() => undefined) : Promise.resolve(undefined), a11y });
     }
     this.opts.onInput?.(input);
   }
@@ -161,7 +161,7 @@ export interface DisplayRecording {
 }
 
 /** Records a display with the real parts: a NutDriver for frames, xdotool for windows, AT-SPI for names. */
-export async function recordDisplay(display: string, opts: { env?: Record<string, string | undefined>; onInput?: (input: RawInput) => void } = {}): Promise<DisplayRecording> {
+export async function recordDisplay(display: string, opts: Pick<RecorderOptions, 'env' | 'onInput' | 'onA11y'> = {}): Promise<DisplayRecording> {
   const env = opts.env ?? {};
   const driverEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const driver = await NutDriver.start({ display, env: driverEnv });
@@ -170,6 +170,7 @@ export async function recordDisplay(display: string, opts: { env?: Record<string
       display, driver, env, probe: xdotoolProbe({ ...env, DISPLAY: display }),
       a11yAt: (point) => a11yEvidence({ ...env, DISPLAY: display }, point),
       ...(opts.onInput ? { onInput: opts.onInput } : {}),
+      ...(opts.onA11y ? { onA11y: opts.onA11y } : {}),
     });
     return { get error() { return recorder.error; }, stop: (o) => recorder.stop(o), close: () => driver.close() };
   } catch (err) {

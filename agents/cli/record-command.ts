@@ -36,6 +36,7 @@ export const recordCommand: Command = {
         onInput: (i) => {
           if (i.kind === 'down') note(`  ${i.button} press at (${i.x}, ${i.y})`);
         },
+        onA11y: (p, found) => note(`    (${p.x}, ${p.y}) is ${found.role} '${found.name}'`),
       }).catch((err: Error) => {
         throw new CliError(`cannot record display ${display}: ${err.message}`, 1);
       });

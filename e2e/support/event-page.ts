@@ -225,5 +225,16 @@ export async function openInChromium(display: VirtualDisplay, page: EventPage, o
     timeoutMs,
     `Chromium to show ${page.url} full-screen (${width}x${height} at 0,0) on ${display.display}`,
   );
+  // Kiosk Chromium may resize once more as the window manager settles it, and a click sent then is
+  // lost: wait until no resize has come for a while.
+  const deadline = Date.now() + timeoutMs;
+  for (let seen = page.ofType('resize').length; ; ) {
+    await new Promise((r) => setTimeout(r, QUIET_MS));
+    const now = page.ofType('resize').length;
+    if (now === seen || Date.now() > deadline) break;
+    seen = now;
+  }
   return pid;
 }
+
+const QUIET_MS = 400;

@@ -16,6 +16,7 @@ export function AppearanceSettings() {
       setNotify(false);
       return;
     }
+    setNotify(true); // ticked at once; unticked again if the browser's permission is refused
     const granted = await enableNotifications();
     setNotify(granted);
     setRefused(!granted);

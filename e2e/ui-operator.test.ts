@@ -354,6 +354,24 @@ describe('a notification when a run waits and the page is hidden', () => {
       await abortAll();
     }
   }, 120_000);
+
+  it('a refused permission leaves the box unticked and says so', async () => {
+    const context = await browser.newContext();
+    try {
+      // The browser's answer, fixed: a person who says no.
+      await context.addInitScript(() => {
+        window.Notification.requestPermission = () => Promise.resolve('denied');
+      });
+      const p = await context.newPage();
+      await p.goto(server.url);
+      await p.getByTestId('settings-link').click();
+      await p.getByTestId('setting-notify').click();
+      await p.getByTestId('notify-refused').waitFor({ timeout: 10_000 });
+      expect(await p.getByTestId('setting-notify').isChecked()).toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe('a second UI language', () => {

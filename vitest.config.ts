@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests of pure logic, and end-to-end tests on real X displays.
+// Three projects: fast unit tests of pure logic, end-to-end tests on real X displays, and the one
+// timing test run alone after them.
 // On CI an end-to-end test gets one retry: 2 shared cores and a dozen X displays make timing vary
 // more than on a desk. Every retried pass is listed at the end by the flaky reporter, never hidden.
 const retry = process.env['CI'] ? 1 : 0;

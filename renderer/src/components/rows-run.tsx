@@ -86,15 +86,7 @@ export function RowsRun({ automation }: { automation: Automation }) {
       {error ? <p className="field-error" data-testid="rows-error" role="alert">{error}</p> : null}
       {batch ? (
         <p className="small" data-testid="rows-progress" data-done={batch.done} data-total={batch.total} data-state={batch.state} aria-live="polite">
-          {batch.state === 'running'
-            ? t('rows.progress', { done: batch.done, total: batch.total })
-            : batch.state === 'cancelling'
-              ? t('rows.cancelling')
-              : batch.state === 'cancelled'
-                ? t('rows.cancelled', { done: batch.done, total: batch.total })
-                : batch.state === 'failed'
-                  ? t('rows.stopped', { error: batch.error ?? '' })
-                  : t('rows.done', { total: batch.results.length, ok: batch.results.length - failed, failed })}
+          {progressText(batch, failed)}
         </p>
       ) : null}
       {batch && !running && batch.results.length ? <RowResults batch={batch} /> : null}
@@ -147,4 +139,20 @@ function RowResults({ batch }: { batch: RowBatch }) {
       </div>
     </>
   );
+}
+
+/** The batch's state in words: progress while it goes, then how it ended. */
+function progressText(batch: RowBatch, failed: number): string {
+  switch (batch.state) {
+    case 'running':
+      return t('rows.progress', { done: batch.done, total: batch.total });
+    case 'cancelling':
+      return t('rows.cancelling');
+    case 'cancelled':
+      return t('rows.cancelled', { done: batch.done, total: batch.total });
+    case 'failed':
+      return t('rows.stopped', { error: batch.error ?? '' });
+    case 'done':
+      return t('rows.done', { total: batch.results.length, ok: batch.results.length - failed, failed });
+  }
 }
